@@ -1,0 +1,1 @@
+"""Assessments: who scored what (participants, responses, evidence, workshops, workflow)."""

@@ -1,0 +1,1 @@
+"""Coherence: assess how well a country governs labour migration, and how coherent its policies are."""

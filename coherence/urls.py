@@ -1,0 +1,20 @@
+"""Top-level URLs: language-independent endpoints first, then every page under a language prefix."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from coherence import views
+
+# Machine endpoints: no language prefix.
+urlpatterns = [
+    path("health/", views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Pages people read, in their language (/en/, /fr/, /es/).
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+)

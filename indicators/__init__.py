@@ -1,0 +1,1 @@
+"""The framework catalogue: what is measured (frameworks, dimensions, categories, indicators, scales)."""

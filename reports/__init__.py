@@ -1,0 +1,1 @@
+"""Reports: what the scores mean (pandas analysis, plotly charts, PDF and data exports)."""
