@@ -16,5 +16,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The framework catalogue: what is measured.
+    path("frameworks/", include("indicators.urls")),
     path("admin/", admin.site.urls),
 )
