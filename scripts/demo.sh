@@ -10,6 +10,7 @@ port=${PORT:-8000}
 
 echo "==> Preparing the database"
 $py manage.py migrate --noinput -v0
+$py manage.py load_framework --shipped
 $py manage.py load_demo
 
 echo "==> Starting the task worker"
