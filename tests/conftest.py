@@ -5,4 +5,12 @@ import os
 # Playwright runs an event loop in the test thread; pytest-django's live_server needs the ORM there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+import pytest
+
 pytest_plugins = ["tests.people"]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

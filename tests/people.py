@@ -1,13 +1,21 @@
-"""The named people of the test suite, as pytest fixtures.
+"""The named people of the test suite, and the assessment they work on, as pytest fixtures.
 
-Later permission tests give them roles on assessments: a coordinator, a respondent from the labour
-ministry, one from a trade union, a reviewer, a facilitator, an observer, an outsider who belongs to
-another country's assessment, and a staff adviser. Everyone's password is factories.PASSWORD.
+`assessment` is Demoland's self-assessment on the small framework, collecting answers, with:
+Camila the coordinator; Lina, respondent for the Ministry of Labour; Lucas, her colleague there;
+Umar, respondent for the trade union; Rosa the reviewer; Farid the facilitator; Omar the observer.
+Otto is an outsider: coordinator of Samplestan's assessment, nothing in Demoland's.
+Ada is staff (an adviser who may upload frameworks). Everyone's password is factories.PASSWORD.
 """
 
 import pytest
 
+from assessments.models import Assessment, Institution, Participant
+from assessments.services import assessment_create, institution_add, participant_add
+from indicators.services import framework_load
 from tests.factories import UserFactory
+from tests.frameworks import dump, small_framework_data
+
+Role = Participant.Role
 
 
 @pytest.fixture
@@ -18,6 +26,11 @@ def coordinator(db):
 @pytest.fixture
 def respondent_labour(db):
     return UserFactory(username="lina", first_name="Lina", last_name="Labour")
+
+
+@pytest.fixture
+def colleague_labour(db):
+    return UserFactory(username="lucas", first_name="Lucas", last_name="Labour")
 
 
 @pytest.fixture
@@ -48,3 +61,47 @@ def outsider(db):
 @pytest.fixture
 def adviser(db):
     return UserFactory(username="ada", first_name="Ada", last_name="Adviser", is_staff=True)
+
+
+@pytest.fixture
+def small_framework(db):
+    return framework_load(text=dump(small_framework_data())).framework
+
+
+@pytest.fixture
+def assessment(
+    small_framework,
+    coordinator,
+    respondent_labour,
+    colleague_labour,
+    respondent_union,
+    reviewer,
+    facilitator,
+    observer,
+) -> Assessment:
+    assessment = assessment_create(user=coordinator, country="XA", framework=small_framework, round="2026")
+    labour = institution_add(
+        assessment=assessment, name="Ministry of Labour", kind=Institution.Kind.GOVERNMENT
+    )
+    union = institution_add(
+        assessment=assessment, name="Trade Union Confederation", kind=Institution.Kind.WORKERS
+    )
+    participant_add(assessment=assessment, user=respondent_labour, role=Role.RESPONDENT, institution=labour)
+    participant_add(assessment=assessment, user=colleague_labour, role=Role.RESPONDENT, institution=labour)
+    participant_add(assessment=assessment, user=respondent_union, role=Role.RESPONDENT, institution=union)
+    participant_add(assessment=assessment, user=reviewer, role=Role.REVIEWER)
+    participant_add(assessment=assessment, user=facilitator, role=Role.FACILITATOR)
+    participant_add(assessment=assessment, user=observer, role=Role.OBSERVER)
+    assessment.status = Assessment.Status.COLLECTING
+    assessment.save(update_fields=["status"])
+    return assessment
+
+
+@pytest.fixture
+def other_assessment(small_framework, outsider) -> Assessment:
+    """Samplestan's assessment, coordinated by the outsider."""
+    return assessment_create(user=outsider, country="XB", framework=small_framework, round="2026")
+
+
+def participant_of(assessment: Assessment, user) -> Participant:
+    return assessment.participants.get(user=user)

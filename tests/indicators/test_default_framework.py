@@ -7,7 +7,9 @@ import pytest
 
 from indicators.loader import framework_parse
 
-PATH = Path(__file__).resolve().parents[2] / "indicators" / "frameworks" / "ilo-labour-migration-governance.yaml"
+PATH = (
+    Path(__file__).resolve().parents[2] / "indicators" / "frameworks" / "ilo-labour-migration-governance.yaml"
+)
 LANGUAGES = ["en", "fr", "es"]
 
 
@@ -39,7 +41,9 @@ def test_every_criterion_meets_every_stage(framework):
 def test_every_essential_element_of_coherence_has_at_least_three_indicators(framework):
     counts = Counter(i["categories"].get("coherence_element") for i in framework["indicators"])
     assert {element: counts[element] for element in categories(framework, "coherence_element")} == {
-        element: counts[element] for element in categories(framework, "coherence_element") if counts[element] >= 3
+        element: counts[element]
+        for element in categories(framework, "coherence_element")
+        if counts[element] >= 3
     }
 
 
@@ -95,7 +99,5 @@ def test_questions_are_questions(framework):
     ],
 )
 def test_the_themes_of_the_seed_texts_are_covered(framework, theme):
-    text = " ".join(
-        f"{i['question']['en']} {i['guidance']['en']}" for i in framework["indicators"]
-    ).lower()
+    text = " ".join(f"{i['question']['en']} {i['guidance']['en']}" for i in framework["indicators"]).lower()
     assert theme in text

@@ -8,7 +8,7 @@ import pytest
 from indicators.loader import FrameworkInvalid, framework_parse
 from indicators.models import Framework, Indicator
 from indicators.services import framework_load
-from tests.indicators.conftest import dump
+from tests.frameworks import dump
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,7 @@ from indicators.services import (
     framework_load,
     framework_new_version,
 )
-from tests.indicators.conftest import dump
+from tests.frameworks import dump
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from indicators.models import Framework
 from indicators.services import framework_load
-from tests.indicators.conftest import dump
+from tests.frameworks import dump
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,434 @@
+"""Writes to assessments: create and set up, invite, answer, agree a consensus, move through the workflow.
+
+Every function checks its own invariants (scale, status, ownership, optimistic version) and raises
+`AssessmentError` with a message for the user; views turn it into a message and change nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    Action,
+    Answer,
+    Assessment,
+    Consensus,
+    Implementation,
+    Institution,
+    Invitation,
+    Participant,
+    Response,
+    StatusChange,
+)
+from assessments.rules import forget_roles, roles_of
+from indicators.models import Framework, Indicator, Level
+
+Status = Assessment.Status
+Role = Participant.Role
+
+
+class AssessmentError(Exception):
+    """A refused change to an assessment; the message is for the person who tried it."""
+
+
+class StaleEdit(AssessmentError):
+    """Someone else saved first: `current` is what they saved."""
+
+    def __init__(self, message: str, current):
+        super().__init__(message)
+        self.current = current
+
+
+def _clean_save(obj, **kwargs) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise AssessmentError("; ".join(exc.messages)) from exc
+    obj.save(**kwargs)
+
+
+# -- Setting up ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    user: AbstractBaseUser,
+    country: str,
+    framework: Framework,
+    round: str,
+    kind: str = Assessment.Kind.SELF,
+    language: str = "en",
+    area: str = "",
+    is_demo: bool = False,
+) -> Assessment:
+    """Create an assessment in draft; its creator becomes its coordinator."""
+    assessment = Assessment(
+        country=country,
+        area=area,
+        framework=framework,
+        round=round,
+        kind=kind,
+        language=language,
+        created_by=user,
+        is_demo=is_demo,
+    )
+    _clean_save(assessment)
+    Participant.objects.create(assessment=assessment, user=user, role=Role.COORDINATOR)
+    forget_roles(user)
+    return assessment
+
+
+def _require_open(assessment: Assessment) -> None:
+    if assessment.status in (Status.VALIDATED, Status.PUBLISHED):
+        raise AssessmentError(
+            _("This assessment is %(status)s: it can no longer be changed.")
+            % {"status": assessment.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def institution_add(*, assessment: Assessment, name: str, kind: str) -> Institution:
+    """Add an institution to the assessment, reusing one of the same name and kind in that country."""
+    _require_open(assessment)
+    name = " ".join(name.split())
+    if not name:
+        raise AssessmentError(_("Give the institution a name."))
+    institution = Institution.objects.filter(name__iexact=name, kind=kind, country=assessment.country).first()
+    if institution is None:
+        institution = Institution(name=name, kind=kind, country=assessment.country)
+        _clean_save(institution)
+    assessment.institutions.add(institution)
+    return institution
+
+
+def _check_role_institution(assessment: Assessment, role: str, institution: Institution | None) -> None:
+    if role == Role.RESPONDENT and institution is None:
+        raise AssessmentError(_("A respondent answers for an institution: choose one."))
+    if institution is not None and not assessment.institutions.filter(pk=institution.pk).exists():
+        raise AssessmentError(_("That institution does not take part in this assessment."))
+
+
+@transaction.atomic
+def participant_add(
+    *, assessment: Assessment, user: AbstractBaseUser, role: str, institution: Institution | None = None
+) -> Participant:
+    _require_open(assessment)
+    _check_role_institution(assessment, role, institution)
+    participant, created = Participant.objects.get_or_create(
+        assessment=assessment, user=user, defaults={"role": role, "institution": institution}
+    )
+    if not created:
+        raise AssessmentError(
+            _("%(name)s already takes part in this assessment as %(role)s.")
+            % {"name": user.get_full_name() or user.get_username(), "role": participant.get_role_display()}
+        )
+    forget_roles(user)
+    return participant
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    assessment: Assessment,
+    role: str,
+    by: AbstractBaseUser,
+    institution: Institution | None = None,
+    email: str = "",
+    accept_url=None,
+) -> Invitation:
+    """Make an invitation link; e-mail it when an address is given (the link works either way)."""
+    _require_open(assessment)
+    _check_role_institution(assessment, role, institution)
+    invitation = Invitation.objects.create(
+        assessment=assessment, role=role, institution=institution, email=email, created_by=by
+    )
+    if email and accept_url:
+        send_mail(
+            subject=_("Invitation to the assessment %(assessment)s") % {"assessment": assessment},
+            message=_(
+                "%(name)s invites you to take part in the assessment %(assessment)s as %(role)s.\n\n"
+                "Open this link to join: %(url)s\n"
+            )
+            % {
+                "name": by.get_full_name() or by.get_username(),
+                "assessment": assessment,
+                "role": invitation.get_role_display().lower(),
+                "url": accept_url(invitation),
+            },
+            from_email=None,
+            recipient_list=[email],
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Participant:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise AssessmentError(_("This invitation has already been used."))
+    participant = participant_add(
+        assessment=invitation.assessment, user=user, role=invitation.role, institution=invitation.institution
+    )
+    invitation.accepted_by = user
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_by", "accepted_at"])
+    return participant
+
+
+# -- Answering ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerValue:
+    """A validated answer: a level of the scale, or not applicable, or don't know."""
+
+    answer: str
+    level: Level | None
+
+
+def answer_parse(*, framework: Framework, answer: str, level_code: str | None) -> AnswerValue:
+    """Turn what a client sent into an answer on the framework's scale, refusing anything else."""
+    if answer in (Answer.NOT_APPLICABLE, Answer.DONT_KNOW):
+        return AnswerValue(answer, None)
+    if answer != Answer.LEVEL:
+        raise AssessmentError(_("Unknown answer %(answer)r.") % {"answer": answer})
+    level = Level.objects.filter(scale__framework=framework, code=level_code).first()
+    if level is None:
+        raise AssessmentError(
+            _("%(level)r is not a level of this framework's scale.") % {"level": level_code}
+        )
+    return AnswerValue(Answer.LEVEL, level)
+
+
+def _require_indicator(assessment: Assessment, indicator: Indicator) -> None:
+    if indicator.framework_id != assessment.framework_id:
+        raise AssessmentError(_("That indicator is not part of this assessment's framework."))
+
+
+@transaction.atomic
+def response_set(
+    *,
+    assessment: Assessment,
+    indicator: Indicator,
+    participant: Participant,
+    user: AbstractBaseUser,
+    answer: str,
+    level_code: str | None = None,
+    implementation: str = "",
+    justification: str = "",
+    expected_version: int,
+) -> Response:
+    """Save a participant's answer. `expected_version` is the version the person started from (0 for none):
+    if someone saved in between, the save is refused with StaleEdit carrying their answer."""
+    if participant.assessment_id != assessment.pk or participant.user_id != user.pk:
+        raise AssessmentError(_("You can only change your own answers."))
+    if assessment.status != Status.COLLECTING:
+        raise AssessmentError(_("Answers can only be changed while the assessment is collecting them."))
+    if participant.role not in (Role.RESPONDENT, Role.COORDINATOR) or participant.institution_id is None:
+        raise AssessmentError(_("Only respondents who answer for an institution can score."))
+    _require_indicator(assessment, indicator)
+    value = answer_parse(framework=assessment.framework, answer=answer, level_code=level_code)
+    if implementation and implementation not in Implementation.values:
+        raise AssessmentError(_("Unknown implementation state %(value)r.") % {"value": implementation})
+    if value.answer != Answer.LEVEL:
+        implementation = ""
+
+    response = (
+        Response.objects.select_for_update()
+        .filter(assessment=assessment, indicator=indicator, participant=participant)
+        .first()
+    )
+    current_version = response.version if response else 0
+    if expected_version != current_version:
+        raise StaleEdit(
+            _("Someone else saved this answer after you opened it. Theirs is shown; yours was not saved."),
+            current=response,
+        )
+    if response is None:
+        response = Response(assessment=assessment, indicator=indicator, participant=participant, version=0)
+    response.answer = value.answer
+    response.level = value.level
+    response.implementation = implementation
+    response.justification = justification.strip()
+    response.version = current_version + 1
+    response._history_user = user
+    _clean_save(response)
+    return response
+
+
+@transaction.atomic
+def consensus_set(
+    *,
+    assessment: Assessment,
+    indicator: Indicator,
+    user: AbstractBaseUser,
+    answer: str,
+    level_code: str | None = None,
+    rationale: str = "",
+    expected_version: int,
+) -> Consensus:
+    if not user.has_perm("assessments.set_consensus", assessment):
+        raise AssessmentError(_("Only a reviewer or facilitator can record a consensus, before validation."))
+    _require_indicator(assessment, indicator)
+    value = answer_parse(framework=assessment.framework, answer=answer, level_code=level_code)
+    consensus = (
+        Consensus.objects.select_for_update().filter(assessment=assessment, indicator=indicator).first()
+    )
+    current_version = consensus.version if consensus else 0
+    if expected_version != current_version:
+        raise StaleEdit(_("Someone else recorded a consensus here first; it is shown."), current=consensus)
+    if consensus is None:
+        consensus = Consensus(assessment=assessment, indicator=indicator, version=0)
+    consensus.answer = value.answer
+    consensus.level = value.level
+    consensus.rationale = rationale.strip()
+    consensus.set_by = user
+    consensus.version = current_version + 1
+    consensus._history_user = user
+    _clean_save(consensus)
+    return consensus
+
+
+@transaction.atomic
+def consensus_clear(*, assessment: Assessment, indicator: Indicator, user: AbstractBaseUser) -> None:
+    if not user.has_perm("assessments.set_consensus", assessment):
+        raise AssessmentError(_("Only a reviewer or facilitator can change a consensus, before validation."))
+    for consensus in Consensus.objects.filter(assessment=assessment, indicator=indicator):
+        consensus._history_user = user
+        consensus.delete()
+
+
+# -- Workflow -----------------------------------------------------------------------------------
+
+# (from, to) -> roles that may make that move.
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (Status.DRAFT, Status.COLLECTING): frozenset({Role.COORDINATOR}),
+    (Status.COLLECTING, Status.DRAFT): frozenset({Role.COORDINATOR}),
+    (Status.COLLECTING, Status.REVIEW): frozenset({Role.COORDINATOR}),
+    (Status.REVIEW, Status.COLLECTING): frozenset({Role.COORDINATOR, Role.REVIEWER}),
+    (Status.REVIEW, Status.VALIDATED): frozenset({Role.COORDINATOR, Role.REVIEWER}),
+    (Status.VALIDATED, Status.REVIEW): frozenset({Role.COORDINATOR}),
+    (Status.VALIDATED, Status.PUBLISHED): frozenset({Role.COORDINATOR}),
+}
+
+
+def assessment_next_statuses(*, assessment: Assessment, user: AbstractBaseUser) -> list[str]:
+    """The statuses this person may move the assessment to now."""
+    roles = roles_of(user, assessment)
+    return [to for (src, to), allowed in TRANSITIONS.items() if src == assessment.status and roles & allowed]
+
+
+@transaction.atomic
+def assessment_transition(
+    *, assessment: Assessment, to: str, user: AbstractBaseUser, comment: str = ""
+) -> StatusChange:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    source = locked.status
+    allowed = TRANSITIONS.get((source, to))
+    if allowed is None:
+        raise AssessmentError(
+            _("An assessment cannot go from %(from)s to %(to)s.")
+            % {"from": Status(source).label, "to": Status(to).label if to in Status.values else to}
+        )
+    if not roles_of(user, locked) & allowed:
+        raise AssessmentError(_("Your role on this assessment does not allow that move."))
+    comment = comment.strip()
+    going_back = list(Status.values).index(to) < list(Status.values).index(source)
+    if going_back and not comment:
+        raise AssessmentError(_("Say why you send the assessment back: the comment is required."))
+    locked.status = to
+    locked._history_user = user
+    locked.save(update_fields=["status", "updated_at"])
+    assessment.status = to
+    return StatusChange.objects.create(
+        assessment=assessment, from_status=source, to_status=to, by=user, comment=comment
+    )
+
+
+# -- Actions and rounds -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_create(
+    *,
+    assessment: Assessment,
+    user: AbstractBaseUser,
+    title: str,
+    indicators: list[Indicator],
+    description: str = "",
+    owner: Institution | None = None,
+    due_date=None,
+    status: str = Action.Status.OPEN,
+) -> Action:
+    if not user.has_perm("assessments.manage_actions", assessment):
+        raise AssessmentError(_("You cannot add actions to this assessment."))
+    for indicator in indicators:
+        _require_indicator(assessment, indicator)
+    if owner is not None and not assessment.institutions.filter(pk=owner.pk).exists():
+        raise AssessmentError(_("The owner must be one of the assessment's institutions."))
+    action = Action(
+        assessment=assessment,
+        title=title.strip(),
+        description=description.strip(),
+        owner=owner,
+        due_date=due_date,
+        status=status,
+        created_by=user,
+    )
+    action._history_user = user
+    _clean_save(action)
+    action.indicators.set(indicators)
+    return action
+
+
+@transaction.atomic
+def next_round_start(
+    *, assessment: Assessment, user: AbstractBaseUser, round: str, framework: Framework | None = None
+) -> Assessment:
+    """A new assessment for the same country and area: same (or a newer) framework, same institutions and
+    people, open actions carried over with their indicators mapped by code."""
+    if not user.has_perm("assessments.start_next_round", assessment):
+        raise AssessmentError(_("Only the coordinator can start the next round, once this one is validated."))
+    framework = framework or assessment.framework
+    if framework.slug != assessment.framework.slug:
+        raise AssessmentError(_("The next round must use the same framework (any version)."))
+    new = Assessment(
+        country=assessment.country,
+        area=assessment.area,
+        framework=framework,
+        round=round,
+        kind=assessment.kind,
+        language=assessment.language,
+        previous=assessment,
+        created_by=user,
+        is_demo=assessment.is_demo,
+    )
+    _clean_save(new)
+    new.institutions.set(assessment.institutions.all())
+    Participant.objects.bulk_create(
+        Participant(assessment=new, user_id=p.user_id, role=p.role, institution_id=p.institution_id)
+        for p in assessment.participants.all()
+    )
+    if not new.participants.filter(user=user).exists():
+        Participant.objects.create(assessment=new, user=user, role=Role.COORDINATOR)
+    by_code = {i.code: i for i in framework.indicators.all()}
+    for action in assessment.actions.filter(status__in=Action.OPEN_STATUSES).prefetch_related("indicators"):
+        carried = Action.objects.create(
+            assessment=new,
+            title=action.title,
+            description=action.description,
+            owner=action.owner,
+            due_date=action.due_date,
+            status=action.status,
+            carried_from=action,
+            created_by=user,
+        )
+        carried.indicators.set([by_code[i.code] for i in action.indicators.all() if i.code in by_code])
+    forget_roles(user)
+    return new
