@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -87,6 +88,9 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         where = f"{self.country.name}, {self.area}" if self.area else str(self.country.name)
         return f"{where} · {self.round} · {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:assessment_detail", args=[self.pk])
 
     @property
     def is_published(self) -> bool:

@@ -12,15 +12,28 @@ Role = Participant.Role
 Status = Assessment.Status
 
 
-def roles_of(user, assessment: Assessment) -> frozenset[str]:
+def _memberships(user, assessment: Assessment) -> frozenset[tuple[str, int | None]]:
+    """(role, institution id) of the person on the assessment, cached on the user object."""
     if not user.is_authenticated or assessment is None or assessment.pk is None:
         return frozenset()
     cache = user.__dict__.setdefault("_assessment_roles", {})
     if assessment.pk not in cache:
         cache[assessment.pk] = frozenset(
-            Participant.objects.filter(assessment=assessment, user=user).values_list("role", flat=True)
+            Participant.objects.filter(assessment=assessment, user=user).values_list("role", "institution_id")
         )
     return cache[assessment.pk]
+
+
+def roles_of(user, assessment: Assessment) -> frozenset[str]:
+    return frozenset(role for role, _ in _memberships(user, assessment))
+
+
+@rules.predicate
+def answers_for_an_institution(user, assessment) -> bool:
+    return any(
+        role in (Role.RESPONDENT, Role.COORDINATOR) and institution
+        for role, institution in _memberships(user, assessment)
+    )
 
 
 def forget_roles(user) -> None:
@@ -60,7 +73,7 @@ rules.add_perm("assessments.view_responses", is_participant)
 # Setting up: metadata, institutions, invitations; not once validated.
 rules.add_perm("assessments.change_assessment", is_coordinator & is_open)
 # Answering: respondents (and coordinators who answer for an institution) while collecting.
-rules.add_perm("assessments.score_assessment", (is_respondent | is_coordinator) & is_collecting)
+rules.add_perm("assessments.score_assessment", answers_for_an_institution & is_collecting)
 rules.add_perm(
     "assessments.upload_evidence",
     (is_respondent | is_coordinator | is_facilitator) & status_in(Status.COLLECTING, Status.REVIEW),

@@ -245,6 +245,19 @@ def response_set(
         .first()
     )
     current_version = response.version if response else 0
+    justification = justification.strip()
+    if response is not None and (
+        response.answer,
+        response.level,
+        response.implementation,
+        response.justification,
+    ) == (
+        value.answer,
+        value.level,
+        implementation,
+        justification,
+    ):
+        return response  # nothing changed (a repeated save, or the same answer as the other person's)
     if expected_version != current_version:
         raise StaleEdit(
             _("Someone else saved this answer after you opened it. Theirs is shown; yours was not saved."),
@@ -255,7 +268,7 @@ def response_set(
     response.answer = value.answer
     response.level = value.level
     response.implementation = implementation
-    response.justification = justification.strip()
+    response.justification = justification
     response.version = current_version + 1
     response._history_user = user
     _clean_save(response)

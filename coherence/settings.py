@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "coherence.middleware.SignInRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "coherence.urls"

@@ -18,5 +18,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     # The framework catalogue: what is measured.
     path("frameworks/", include("indicators.urls")),
+    # Assessments: who scored what.
+    path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 )

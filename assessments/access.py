@@ -1,0 +1,36 @@
+"""Fetch an assessment for a request, or refuse: 404 to people who may not know it exists, 403 to
+participants whose role does not allow the action, sign-in for anonymous visitors."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from assessments.models import Assessment, Participant
+
+
+class SignInRequired(Exception):
+    """Raised for anonymous visitors; `coherence.middleware` turns it into a redirect to the sign-in page."""
+
+
+def assessment_for(request: HttpRequest, pk: int, perm: str = "assessments.view_assessment") -> Assessment:
+    assessment = get_object_or_404(Assessment.objects.select_related("framework"), pk=pk)
+    user = request.user
+    if not user.has_perm("assessments.view_assessment", assessment):
+        if not user.is_authenticated:
+            raise SignInRequired
+        raise Http404
+    if perm != "assessments.view_assessment" and not user.has_perm(perm, assessment):
+        if not user.is_authenticated:
+            raise SignInRequired
+        raise PermissionDenied
+    return assessment
+
+
+def participant_for(request: HttpRequest, assessment: Assessment) -> Participant | None:
+    if not request.user.is_authenticated:
+        return None
+    return (
+        Participant.objects.select_related("institution")
+        .filter(assessment=assessment, user=request.user)
+        .first()
+    )

@@ -1,0 +1,145 @@
+"""Forms for assessments: every input a person gives goes through one of these."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Action, Answer, Assessment, Implementation, Institution, Participant
+from indicators.models import Framework, Level
+from indicators.text import tr
+
+
+class AssessmentForm(forms.ModelForm):
+    framework = forms.ModelChoiceField(
+        queryset=Framework.objects.order_by("slug", "-loaded_at"), label=_("Framework")
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["country", "area", "framework", "round", "kind", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].label_from_instance = lambda f: (
+            f"{tr(f.title, fallback=f.default_language)} ({f.version})"
+        )
+        if self.instance.pk:
+            # The framework of an existing assessment is fixed: its answers belong to it.
+            del self.fields["framework"]
+
+
+class InstitutionForm(forms.Form):
+    name = forms.CharField(label=_("Institution"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Institution.Kind.choices)
+
+
+class InvitationForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Participant.Role.choices, initial=Participant.Role.RESPONDENT
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=Institution.objects.none(),
+        required=False,
+        help_text=_("Required for respondents: whose answers they give."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        required=False,
+        help_text=_("If given, the link is e-mailed. Either way you can copy the link and send it yourself."),
+    )
+
+    def __init__(self, *args, assessment: Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = assessment.institutions.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Participant.Role.RESPONDENT and not data.get("institution"):
+            self.add_error("institution", _("A respondent answers for an institution: choose one."))
+        return data
+
+
+class AnswerField(forms.ChoiceField):
+    """A level of the framework's scale, or not applicable, or don't know, as `level:<code>` / `na` / `dk`."""
+
+    def __init__(self, *, levels: list[Level], **kwargs):
+        choices = [(f"level:{lv.code}", f"{lv.code} · {tr(lv.label)}") for lv in levels]
+        choices += [(Answer.NOT_APPLICABLE, _("Not applicable")), (Answer.DONT_KNOW, _("Don't know"))]
+        super().__init__(choices=choices, widget=forms.RadioSelect, **kwargs)
+
+
+def split_answer(value: str) -> tuple[str, str | None]:
+    if value.startswith("level:"):
+        return Answer.LEVEL, value.removeprefix("level:")
+    return value, None
+
+
+def join_answer(answer: str, level: Level | None) -> str:
+    return f"level:{level.code}" if answer == Answer.LEVEL and level else answer
+
+
+class ResponseForm(forms.Form):
+    answer = forms.CharField()  # replaced in __init__
+    implementation = forms.ChoiceField(
+        label=_("Is it applied?"),
+        choices=[("", _("Not said")), *Implementation.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    justification = forms.CharField(
+        label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, levels: list[Level], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"] = AnswerField(levels=levels, label=_("Your answer"))
+
+
+class ConsensusForm(forms.Form):
+    answer = forms.CharField()  # replaced in __init__
+    rationale = forms.CharField(
+        label=_("Rationale"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, levels: list[Level], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"] = AnswerField(levels=levels, label=_("Agreed answer"))
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Assessment.Status.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["title", "description", "owner", "due_date", "status", "indicators"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, assessment: Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = assessment.institutions.all()
+        self.fields["indicators"].queryset = assessment.framework.indicators.all()
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code} · {tr(i.question)[:90]}"
+
+
+class NextRoundForm(forms.Form):
+    round = forms.CharField(label=_("Round"), max_length=40)
+    framework = forms.ModelChoiceField(label=_("Framework version"), queryset=Framework.objects.none())
+
+    def __init__(self, *args, assessment: Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        versions = Framework.objects.filter(slug=assessment.framework.slug).order_by("-loaded_at")
+        self.fields["framework"].queryset = versions
+        self.fields["framework"].initial = versions.first()
+        self.fields["framework"].label_from_instance = lambda f: f.version
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Yes, I am sure"))

@@ -1,0 +1,29 @@
+"""URLs of assessments, under /<lang>/assessments/."""
+
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    # Listing and creating
+    path("", views.assessment_list, name="assessment_list"),
+    path("new/", views.assessment_create, name="assessment_create"),
+    path("join/<uuid:token>/", views.invitation_accept, name="invitation_accept"),
+    # One assessment: set-up and workflow
+    path("<int:pk>/", views.assessment_detail, name="assessment_detail"),
+    path("<int:pk>/edit/", views.assessment_edit, name="assessment_edit"),
+    path("<int:pk>/delete/", views.assessment_delete, name="assessment_delete"),
+    path("<int:pk>/institutions/", views.institution_add, name="institution_add"),
+    path("<int:pk>/invitations/", views.invitation_create, name="invitation_create"),
+    path("<int:pk>/status/", views.transition, name="transition"),
+    path("<int:pk>/next-round/", views.next_round, name="next_round"),
+    # Scoring
+    path("<int:pk>/score/", views.score, name="score"),
+    path("<int:pk>/score/<str:code>/", views.response_save, name="response_save"),
+    path("<int:pk>/score/<str:code>/card/", views.score_card, name="score_card"),
+    # One indicator within an assessment: answers, consensus, history
+    path("<int:pk>/indicators/<str:code>/", views.indicator_detail, name="indicator_detail"),
+    path("<int:pk>/indicators/<str:code>/consensus/", views.consensus_save, name="consensus_save"),
+]

@@ -1,0 +1,139 @@
+"""Who may do what, for every role and status: the refusals as much as the permissions.
+
+Expected answers: 200/302 allowed, 403 a participant whose role or the status forbids it, 404 someone
+who may not know the assessment exists, 302-to-sign-in for anonymous visitors.
+"""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Assessment
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+Status = Assessment.Status
+
+PEOPLE = {
+    "coordinator": "camila",
+    "respondent": "lina",
+    "reviewer": "rosa",
+    "facilitator": "farid",
+    "observer": "omar",
+    "outsider": "otto",
+    "anonymous": None,
+}
+PARTICIPANTS = {"coordinator", "respondent", "reviewer", "facilitator", "observer"}
+
+
+def sign_in(client, who):
+    if PEOPLE[who]:
+        assert client.login(username=PEOPLE[who], password=PASSWORD)
+
+
+def refusal(who, status):
+    """How a person who may not do the action is refused."""
+    if who == "anonymous":
+        return "login"
+    if who in PARTICIPANTS or status == Status.PUBLISHED:
+        return 403
+    return 404
+
+
+def check(response, expected):
+    if expected == "login":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == expected
+
+
+@pytest.fixture
+def world(assessment, other_assessment):
+    return assessment
+
+
+def at_status(assessment, status):
+    Assessment.objects.filter(pk=assessment.pk).update(status=status)
+    assessment.status = status
+    return assessment
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("who", PEOPLE)
+def test_view(client, world, who, status):
+    assessment = at_status(world, status)
+    sign_in(client, who)
+    response = client.get(reverse("assessments:assessment_detail", args=[assessment.pk]))
+    allowed = who in PARTICIPANTS or status == Status.PUBLISHED
+    check(response, 200 if allowed else refusal(who, status))
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("who", PEOPLE)
+def test_score(client, world, who, status):
+    assessment = at_status(world, status)
+    sign_in(client, who)
+    url = reverse("assessments:response_save", args=[assessment.pk, "RL-01"])
+    response = client.post(url, {"answer": "level:2", "version": 0}, headers={"HX-Request": "true"})
+    allowed = who == "respondent" and status == Status.COLLECTING
+    check(response, 200 if allowed else refusal(who, status))
+    assert assessment.responses.exists() == allowed
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("who", PEOPLE)
+def test_consensus(client, world, who, status):
+    assessment = at_status(world, status)
+    sign_in(client, who)
+    url = reverse("assessments:consensus_save", args=[assessment.pk, "RL-01"])
+    response = client.post(url, {"answer": "level:2", "version": 0})
+    allowed = who in {"reviewer", "facilitator"} and status in (Status.COLLECTING, Status.REVIEW)
+    check(response, 302 if allowed else refusal(who, status))
+    assert assessment.consensus.exists() == allowed
+
+
+TRANSITION_FROM = {
+    Status.DRAFT: (Status.COLLECTING, {"coordinator"}),
+    Status.COLLECTING: (Status.REVIEW, {"coordinator"}),
+    Status.REVIEW: (Status.VALIDATED, {"coordinator", "reviewer"}),
+    Status.VALIDATED: (Status.PUBLISHED, {"coordinator"}),
+}
+
+
+@pytest.mark.parametrize("status", list(TRANSITION_FROM))
+@pytest.mark.parametrize("who", PEOPLE)
+def test_transition(client, world, who, status):
+    assessment = at_status(world, status)
+    to, movers = TRANSITION_FROM[status]
+    sign_in(client, who)
+    response = client.post(reverse("assessments:transition", args=[assessment.pk]), {"to": to})
+    assessment.refresh_from_db()
+    if who in movers:
+        assert response.status_code == 302
+        assert assessment.status == to
+    else:
+        # Reviewers may open the page but not make a move their role does not allow.
+        expected = 302 if who in {"coordinator", "reviewer"} else refusal(who, status)
+        check(response, expected)
+        assert assessment.status == status
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_nobody_changes_a_published_assessment(client, world, who):
+    assessment = at_status(world, Status.PUBLISHED)
+    sign_in(client, who)
+    response = client.post(
+        reverse("assessments:institution_add", args=[assessment.pk]), {"name": "New", "kind": "government"}
+    )
+    check(response, refusal(who, Status.PUBLISHED))
+    assert assessment.institutions.count() == 2
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("who", PEOPLE)
+def test_edit_and_delete_are_for_the_coordinator_before_validation(client, world, who, status):
+    assessment = at_status(world, status)
+    sign_in(client, who)
+    allowed = who == "coordinator" and status in (Status.DRAFT, Status.COLLECTING, Status.REVIEW)
+    for name in ("assessment_edit", "assessment_delete"):
+        response = client.get(reverse(f"assessments:{name}", args=[assessment.pk]))
+        check(response, 200 if allowed else refusal(who, status))
