@@ -1,23 +1,60 @@
-"""The demo command: sign-ins for every role, safe to run twice."""
+"""The demo command: sign-ins for every role and fictional countries, safe to run twice."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
-from assessments.demo import DEMO_LOGINS, DEMO_PASSWORD
+from assessments.demo import DATA_DIR, DEMO_LOGINS, DEMO_PASSWORD
+from assessments.models import Assessment, Response
 
 pytestmark = pytest.mark.django_db
+COUNTRIES = sorted(path.stem for path in DATA_DIR.glob("*.yaml"))
 
 
-def test_load_demo_twice_creates_each_sign_in_once():
+@pytest.fixture
+def demo(db):
+    call_command("load_framework", "--shipped")
     call_command("load_demo")
+
+
+def test_load_demo_twice_creates_everything_once(demo):
+    responses = Response.objects.count()
     call_command("load_demo")
     users = get_user_model().objects.filter(username__in=[login.username for login in DEMO_LOGINS])
     assert users.count() == len(DEMO_LOGINS)
     assert all(user.check_password(DEMO_PASSWORD) for user in users)
+    assert Response.objects.count() == responses
+    assert Assessment.objects.count() == 2 * len(COUNTRIES)
 
 
-def test_only_the_demo_admin_is_staff():
-    call_command("load_demo")
+def test_only_the_demo_admin_is_staff(demo):
     staff = get_user_model().objects.filter(is_staff=True).values_list("username", flat=True)
     assert list(staff) == ["admin"]
+
+
+def test_demo_countries_are_fictional_user_assigned_codes(demo):
+    assert COUNTRIES
+    assert set(Assessment.objects.values_list("country", flat=True)) <= {"XA", "XB", "XC"}
+    assert not Assessment.objects.filter(is_demo=False).exists()
+
+
+def test_each_country_has_a_published_round_and_one_collecting(demo):
+    for country in COUNTRIES:
+        statuses = dict(Assessment.objects.filter(country=country).values_list("round", "status"))
+        assert sorted(statuses.values()) == ["collecting", "published"]
+
+
+def test_the_demo_has_disagreements_worth_discussing(demo):
+    current = Assessment.objects.get(country="XA", status="collecting")
+    spreads = {}
+    for response in current.responses.filter(answer="level").select_related("level", "indicator"):
+        spreads.setdefault(response.indicator.code, []).append(response.level.value)
+    assert sum(max(v) - min(v) >= 50 for v in spreads.values()) >= 5
+
+
+def test_demo_pages_say_the_data_is_fictional(client, demo):
+    client.login(username="labour", password=DEMO_PASSWORD)
+    current = Assessment.objects.get(country="XA", status="collecting")
+    for url in (current.get_absolute_url(), reverse("assessments:score", args=[current.pk])):
+        assert "Demo data: this country and every answer in it are fictional." in client.get(url).text
