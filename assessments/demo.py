@@ -107,7 +107,7 @@ def demo_country_load(*, data: dict, users: dict) -> None:
         for key, spec in data["institutions"].items()
     }
     respondents = {}
-    for key, institution in institutions.items():
+    for key in institutions:
         username = NAMED_RESPONDENTS.get((country, key), f"{country.lower()}-{key}")
         respondents[key] = (
             users.get(username) or _user(username, FIRST_NAMES.get(key, key.title()), data["name"])[0]
