@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Action, Answer, Assessment, Implementation, Institution, Participant
+from assessments.models import Action, Answer, Assessment, Evidence, Implementation, Institution, Participant
 from indicators.models import Framework, Level
 from indicators.text import tr
 
@@ -143,3 +143,29 @@ class NextRoundForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("Yes, I am sure"))
+
+
+class EvidenceForm(forms.ModelForm):
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF, Word or ODT, Excel or ODS, PNG or JPEG; 20 MB at most."),
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["title", "kind", "source", "effective_date", "indicators", "url"]
+        widgets = {"effective_date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"url": _("Or a link to where the document is published.")}
+
+    def __init__(self, *args, assessment: Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].queryset = assessment.framework.indicators.all()
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code} · {tr(i.question)[:90]}"
+        self.order_fields(["title", "kind", "file", "url", "source", "effective_date", "indicators"])
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise forms.ValidationError(_("Give either a file or a link, not both."))
+        return data

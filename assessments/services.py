@@ -6,6 +6,7 @@ Every function checks its own invariants (scale, status, ownership, optimistic v
 
 from dataclasses import dataclass
 
+import filetype
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -18,6 +19,7 @@ from assessments.models import (
     Answer,
     Assessment,
     Consensus,
+    Evidence,
     Implementation,
     Institution,
     Invitation,
@@ -445,3 +447,115 @@ def next_round_start(
         carried.indicators.set([by_code[i.code] for i in action.indicators.all() if i.code in by_code])
     forget_roles(user)
     return new
+
+
+# -- Evidence -----------------------------------------------------------------------------------
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+# Accepted file types, recognised from the content (never from the name the browser sends).
+EVIDENCE_TYPES = {
+    "application/pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+}
+
+
+def evidence_file_type(upload) -> str:
+    """The MIME type of an uploaded file from its first bytes, or AssessmentError if it is not accepted."""
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in EVIDENCE_TYPES:
+        raise AssessmentError(
+            _(
+                "This file type is not accepted. Upload a PDF, Word or ODT document, "
+                "Excel or ODS sheet, or PNG or JPEG image."
+            )
+        )
+    return kind.mime
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    assessment: Assessment,
+    user: AbstractBaseUser,
+    title: str,
+    kind: str,
+    indicators: list[Indicator],
+    source: str = "",
+    effective_date=None,
+    file=None,
+    url: str = "",
+) -> Evidence:
+    """Add a file or a link as evidence for some indicators. A refused file leaves nothing behind."""
+    if not user.has_perm("assessments.upload_evidence", assessment):
+        raise AssessmentError(_("You cannot add evidence to this assessment now."))
+    if bool(file) == bool(url):
+        raise AssessmentError(_("Give either a file or a link, not both."))
+    if not indicators:
+        raise AssessmentError(_("Choose at least one indicator this evidence supports."))
+    for indicator in indicators:
+        _require_indicator(assessment, indicator)
+    evidence = Evidence(
+        assessment=assessment,
+        title=title.strip(),
+        kind=kind,
+        source=source.strip(),
+        effective_date=effective_date,
+        url=url,
+        added_by=user,
+    )
+    if file:
+        if file.size > MAX_EVIDENCE_BYTES:
+            raise AssessmentError(_("The file is larger than 20 MB."))
+        evidence.content_type = evidence_file_type(file)
+        evidence.size = file.size
+        evidence.file = file
+    try:
+        _clean_save(evidence)
+        evidence.indicators.set(indicators)
+    except Exception:
+        if evidence.file:
+            evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, user: AbstractBaseUser) -> None:
+    assessment = evidence.assessment
+    _require_open(assessment)
+    if evidence.added_by_id != user.pk and Role.COORDINATOR not in roles_of(user, assessment):
+        raise AssessmentError(_("Only the person who added it or the coordinator can remove this evidence."))
+    stored = evidence.file.name if evidence.file else None
+    storage = evidence.file.storage if evidence.file else None
+    evidence.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+@transaction.atomic
+def action_update(*, action: Action, user: AbstractBaseUser, **fields) -> Action:
+    if not user.has_perm("assessments.manage_actions", action.assessment):
+        raise AssessmentError(_("You cannot change the actions of this assessment."))
+    indicators = fields.pop("indicators", None)
+    owner = fields.get("owner")
+    if owner is not None and not action.assessment.institutions.filter(pk=owner.pk).exists():
+        raise AssessmentError(_("The owner must be one of the assessment's institutions."))
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action._history_user = user
+    _clean_save(action)
+    if indicators is not None:
+        for indicator in indicators:
+            _require_indicator(action.assessment, indicator)
+        action.indicators.set(indicators)
+    return action

@@ -26,4 +26,10 @@ urlpatterns = [
     # One indicator within an assessment: answers, consensus, history
     path("<int:pk>/indicators/<str:code>/", views.indicator_detail, name="indicator_detail"),
     path("<int:pk>/indicators/<str:code>/consensus/", views.consensus_save, name="consensus_save"),
+    # Evidence (files served through a permission check) and recommended actions
+    path("<int:pk>/evidence/add/", views.evidence_add, name="evidence_add"),
+    path("<int:pk>/evidence/<int:evidence_pk>/file/", views.evidence_file, name="evidence_file"),
+    path("<int:pk>/evidence/<int:evidence_pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("<int:pk>/actions/add/", views.action_add, name="action_add"),
+    path("<int:pk>/actions/<int:action_pk>/edit/", views.action_edit, name="action_edit"),
 ]
