@@ -169,3 +169,13 @@ class EvidenceForm(forms.ModelForm):
         if bool(data.get("file")) == bool(data.get("url")):
             raise forms.ValidationError(_("Give either a file or a link, not both."))
         return data
+
+
+class BundleUploadForm(forms.Form):
+    file = forms.FileField(label=_("Bundle (JSON or zip)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 200 * 1024 * 1024:
+            raise forms.ValidationError(_("The bundle is larger than 200 MB."))
+        return upload.read()

@@ -87,3 +87,6 @@ rules.add_perm("assessments.manage_actions", (is_coordinator | is_reviewer | is_
 rules.add_perm("assessments.export_assessment", is_coordinator | is_reviewer | is_published)
 rules.add_perm("assessments.start_next_round", is_coordinator & status_in(Status.VALIDATED, Status.PUBLISHED))
 rules.add_perm("assessments.create_assessment", rules.is_authenticated)
+# A bundle holds people's names, e-mails and answers: coordinators only, never the public.
+rules.add_perm("assessments.export_bundle", is_coordinator)
+rules.add_perm("assessments.import_bundle", rules.is_authenticated)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.assessment_list, name="assessment_list"),
     path("new/", views.assessment_create, name="assessment_create"),
     path("join/<uuid:token>/", views.invitation_accept, name="invitation_accept"),
+    path("import/", views.bundle_upload, name="bundle_upload"),
     # One assessment: set-up and workflow
     path("<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("<int:pk>/edit/", views.assessment_edit, name="assessment_edit"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/invitations/", views.invitation_create, name="invitation_create"),
     path("<int:pk>/status/", views.transition, name="transition"),
     path("<int:pk>/next-round/", views.next_round, name="next_round"),
+    path("<int:pk>/bundle/", views.bundle_download, name="bundle_download"),
     # Scoring
     path("<int:pk>/score/", views.score, name="score"),
     path("<int:pk>/score/<str:code>/", views.response_save, name="response_save"),

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_POST
 
 from assessments import selectors, services
 from assessments.access import assessment_for, participant_for
+from assessments.bundle import BundleInvalid, bundle_export, bundle_import, bundle_read
 from assessments.forms import (
     ActionForm,
     AssessmentForm,
+    BundleUploadForm,
     ConfirmForm,
     ConsensusForm,
     EvidenceForm,
@@ -480,3 +482,35 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     return render(
         request, "assessments/action_form.html", {"assessment": assessment, "form": form, "action": action}
     )
+
+
+# -- Bundles ------------------------------------------------------------------------------------
+
+
+@login_required
+def bundle_download(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_for(request, pk, "assessments.export_bundle")
+    with_files = assessment.evidence.exclude(file="").exists()
+    content = bundle_export(assessment, with_files=with_files)
+    name = slugify(f"{assessment.country.code}-{assessment.area}-{assessment.round}-{assessment.pk}")
+    response = HttpResponse(content, content_type="application/zip" if with_files else "application/json")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{"zip" if with_files else "json"}"'
+    return response
+
+
+@login_required
+def bundle_upload(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("assessments.import_bundle"):
+        raise PermissionDenied
+    form = BundleUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            data, files = bundle_read(form.cleaned_data["file"])
+            assessment = bundle_import(data=data, files=files, user=request.user)
+        except BundleInvalid as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, _("Assessment imported."))
+            return redirect(assessment)
+    return render(request, "assessments/bundle_upload.html", {"form": form, "problems": problems})
