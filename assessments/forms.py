@@ -15,7 +15,7 @@ class AssessmentForm(forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = ["country", "area", "framework", "round", "kind", "language"]
+        fields = ["country", "area", "framework", "round", "kind", "language", "publish_justifications"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

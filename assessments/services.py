@@ -68,9 +68,11 @@ def assessment_create(
     language: str = "en",
     area: str = "",
     is_demo: bool = False,
+    publish_justifications: bool = False,
 ) -> Assessment:
     """Create an assessment in draft; its creator becomes its coordinator."""
     assessment = Assessment(
+        publish_justifications=publish_justifications,
         country=country,
         area=area,
         framework=framework,
@@ -559,3 +561,36 @@ def action_update(*, action: Action, user: AbstractBaseUser, **fields) -> Action
             _require_indicator(action.assessment, indicator)
         action.indicators.set(indicators)
     return action
+
+
+@transaction.atomic
+def participant_remove(*, participant: Participant, user: AbstractBaseUser) -> int:
+    """Remove a person from the assessment with their answers; returns how many answers went with them."""
+    assessment = participant.assessment
+    _require_open(assessment)
+    if not user.has_perm("assessments.change_assessment", assessment):
+        raise AssessmentError(_("Only the coordinator can remove people."))
+    if (
+        participant.role == Role.COORDINATOR
+        and not assessment.participants.filter(role=Role.COORDINATOR).exclude(pk=participant.pk).exists()
+    ):
+        raise AssessmentError(
+            _("An assessment needs a coordinator: appoint another one before removing this one.")
+        )
+    answers = participant.responses.count()
+    participant.delete()
+    forget_roles(participant.user)
+    return answers
+
+
+@transaction.atomic
+def institution_remove(*, assessment: Assessment, institution: Institution, user: AbstractBaseUser) -> None:
+    _require_open(assessment)
+    if not user.has_perm("assessments.change_assessment", assessment):
+        raise AssessmentError(_("Only the coordinator can remove institutions."))
+    if assessment.participants.filter(institution=institution).exists():
+        raise AssessmentError(
+            _("People answer for %(name)s: remove them first, or keep the institution.")
+            % {"name": institution.name}
+        )
+    assessment.institutions.remove(institution)

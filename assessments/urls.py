@@ -17,7 +17,13 @@ urlpatterns = [
     path("<int:pk>/edit/", views.assessment_edit, name="assessment_edit"),
     path("<int:pk>/delete/", views.assessment_delete, name="assessment_delete"),
     path("<int:pk>/institutions/", views.institution_add, name="institution_add"),
+    path(
+        "<int:pk>/institutions/<int:institution_pk>/remove/",
+        views.institution_remove,
+        name="institution_remove",
+    ),
     path("<int:pk>/invitations/", views.invitation_create, name="invitation_create"),
+    path("<int:pk>/people/<int:participant_pk>/remove/", views.participant_remove, name="participant_remove"),
     path("<int:pk>/status/", views.transition, name="transition"),
     path("<int:pk>/next-round/", views.next_round, name="next_round"),
     path("<int:pk>/bundle/", views.bundle_download, name="bundle_download"),

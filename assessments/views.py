@@ -288,6 +288,10 @@ def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if request.user.has_perm("assessments.view_responses", assessment):
         context["answers"] = selectors.indicator_answers(assessment=assessment, indicator=indicator)
         context["history"] = selectors.indicator_history(assessment=assessment, indicator=indicator)
+    elif assessment.is_published and assessment.publish_justifications:
+        # The coordinator chose to publish the reasons given, never who gave them.
+        answers = selectors.indicator_answers(assessment=assessment, indicator=indicator)
+        context["public_justifications"] = sorted(r.justification for r in answers if r.justification)
     if request.user.has_perm("assessments.set_consensus", assessment):
         initial = {"version": consensus.version if consensus else 0}
         if consensus:
@@ -514,3 +518,44 @@ def bundle_upload(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Assessment imported."))
             return redirect(assessment)
     return render(request, "assessments/bundle_upload.html", {"form": form, "problems": problems})
+
+
+# -- Removing people and institutions -----------------------------------------------------------
+
+
+@login_required
+def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    assessment = assessment_for(request, pk, "assessments.change_assessment")
+    participant = get_object_or_404(
+        assessment.participants.select_related("user", "institution"), pk=participant_pk
+    )
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = services.participant_remove(participant=participant, user=request.user)
+        except AssessmentError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Removed, with %(n)s answer(s).") % {"n": n})
+        return redirect(reverse("assessments:assessment_detail", args=[pk]) + "#people")
+    context = {
+        "assessment": assessment,
+        "participant": participant,
+        "form": form,
+        "n": participant.responses.count(),
+    }
+    return render(request, "assessments/participant_remove.html", context)
+
+
+@login_required
+@require_POST
+def institution_remove(request: HttpRequest, pk: int, institution_pk: int) -> HttpResponse:
+    assessment = assessment_for(request, pk, "assessments.change_assessment")
+    institution = get_object_or_404(assessment.institutions, pk=institution_pk)
+    try:
+        services.institution_remove(assessment=assessment, institution=institution, user=request.user)
+    except AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(name)s removed from this assessment.") % {"name": institution.name})
+    return redirect(reverse("assessments:assessment_detail", args=[pk]) + "#institutions")

@@ -239,3 +239,77 @@ def test_the_next_round_starts_from_a_validated_assessment(client, assessment, c
     new = Assessment.objects.get(round="2028")
     assert response["Location"] == new.get_absolute_url()
     assert new.previous == assessment
+
+
+def publish(assessment, coordinator, reviewer):
+    assessment_transition(assessment=assessment, to=Status.REVIEW, user=coordinator)
+    assessment_transition(assessment=assessment, to=Status.VALIDATED, user=reviewer)
+    assessment_transition(assessment=assessment, to=Status.PUBLISHED, user=coordinator)
+
+
+def test_published_justifications_show_without_names_when_the_coordinator_chose_so(
+    client, assessment, respondent_labour, coordinator, reviewer
+):
+    client.force_login(respondent_labour)
+    save(client, assessment, justification="Decree 4/2021 is applied")
+    Assessment.objects.filter(pk=assessment.pk).update(publish_justifications=True)
+    assessment.refresh_from_db()
+    publish(assessment, coordinator, reviewer)
+    client.logout()
+    page = client.get(reverse("assessments:indicator_detail", args=[assessment.pk, "RL-01"])).text
+    assert "Decree 4/2021 is applied" in page
+    assert "Lina" not in page
+
+
+def test_removing_a_person_asks_first_and_takes_their_answers(
+    client, assessment, coordinator, respondent_labour
+):
+    client.force_login(respondent_labour)
+    save(client, assessment)
+    participant = assessment.participants.get(user=respondent_labour)
+    client.force_login(coordinator)
+    url = reverse("assessments:participant_remove", args=[assessment.pk, participant.pk])
+    assert "Their 1 answer is deleted with them" in client.get(url).text
+    client.post(url, {"confirm": "on"})
+    assert not assessment.participants.filter(pk=participant.pk).exists()
+    assert not Response.objects.exists()
+
+
+def test_the_last_coordinator_cannot_be_removed(client, assessment, coordinator):
+    client.force_login(coordinator)
+    participant = assessment.participants.get(user=coordinator)
+    response = client.post(
+        reverse("assessments:participant_remove", args=[assessment.pk, participant.pk]),
+        {"confirm": "on"},
+        follow=True,
+    )
+    assert "needs a coordinator" in response.text
+    assert assessment.participants.filter(pk=participant.pk).exists()
+
+
+def test_an_institution_people_answer_for_cannot_be_removed(client, assessment, coordinator):
+    client.force_login(coordinator)
+    labour = assessment.institutions.get(name="Ministry of Labour")
+    response = client.post(
+        reverse("assessments:institution_remove", args=[assessment.pk, labour.pk]), follow=True
+    )
+    assert "remove them first" in response.text
+    assert assessment.institutions.filter(pk=labour.pk).exists()
+
+
+def test_nobody_removes_people_once_validated(client, assessment, coordinator, reviewer, respondent_labour):
+    assessment_transition(assessment=assessment, to=Status.REVIEW, user=coordinator)
+    assessment_transition(assessment=assessment, to=Status.VALIDATED, user=reviewer)
+    client.force_login(coordinator)
+    participant = assessment.participants.get(user=respondent_labour)
+    url = reverse("assessments:participant_remove", args=[assessment.pk, participant.pk])
+    assert client.post(url, {"confirm": "on"}).status_code == 403
+    assert assessment.participants.filter(pk=participant.pk).exists()
+
+
+def test_the_list_page_uses_a_bounded_number_of_queries(
+    client, assessment, coordinator, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(6):
+        client.get(reverse("assessments:assessment_list"))
