@@ -6,6 +6,7 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
+from django.utils import translation
 
 pytest_plugins = ["tests.people"]
 
@@ -19,3 +20,10 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def media_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    # A request to /fr/ leaves French active in this thread; the next test must not inherit it.
+    yield
+    translation.activate("en")
