@@ -10,6 +10,8 @@ from coherence import views
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Results as JSON, for scripts and other sites.
+    path("api/", include("reports.urls")),
 ]
 
 # Pages people read, in their language (/en/, /fr/, /es/).

@@ -1,0 +1,155 @@
+"""The results of one assessment as one JSON-ready dict (docs/results-format.md): every figure, unrounded.
+
+This is the single place where the analysis functions are put together, so the command, the API,
+the dashboards and the PDF all show the same numbers.
+"""
+
+import math
+
+import pandas as pd
+
+from assessments.models import Assessment
+from indicators.text import tr
+from reports import analysis
+from reports.selectors import AssessmentFrames, assessment_frames
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _records(scores: pd.DataFrame) -> dict[str, dict]:
+    return {str(code): row for code, row in scores.to_dict("index").items()}
+
+
+def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False) -> dict:
+    """Every figure of an assessment from its frames. `public` leaves out what only participants may see:
+    each institution's values and scores."""
+    fw = frames.framework
+    results = analysis.indicator_results(frames.responses, frames.consensus, fw.indicators)
+    done = analysis.completeness(
+        frames.responses, frames.participants, fw.indicators, fw.memberships, fw.categories
+    )
+    overall = analysis.overall_score(results, fw.memberships, fw.categories, fw.dimensions, fw.aggregation)
+    evidence_count = frames.evidence.groupby("indicator").size() if not frames.evidence.empty else pd.Series()
+
+    category_done = {
+        (row["dimension"], row["category"]): row["completeness"]
+        for row in done.by_category.to_dict("records")
+    }
+    dimensions = {}
+    for dimension in fw.dimensions["code"]:
+        scores = analysis.category_scores(results, fw.memberships, fw.categories, dimension, fw.aggregation)
+        paper = _records(
+            analysis.paper_only_share(frames.responses, fw.memberships, dimension, fw.categories)
+        )
+        dimensions[dimension] = [
+            {
+                "code": code,
+                "label": tr(fw.labels.get((dimension, code)), lang),
+                "parent": row["parent"] if isinstance(row["parent"], str) else None,
+                "score": _number(row["score"]),
+                "band": analysis.band_of(row["score"], fw.bands),
+                "completeness": _number(category_done.get((dimension, code), 0.0)),
+                "n_indicators": int(row["n_indicators"]),
+                "paper_only_share": _number(paper.get(code, {}).get("share")),
+            }
+            for code, row in scores.iterrows()
+        ]
+
+    coherence = analysis.coherence(
+        results=results,
+        responses=frames.responses,
+        memberships=fw.memberships,
+        categories=fw.categories,
+        dimensions=fw.dimensions,
+        aggregation=fw.aggregation,
+        scale_values=fw.scale_values,
+    )
+    gaps = analysis.priority_gaps(results)
+    institutions = []
+    for name, group in frames.participants.groupby("institution", sort=True):
+        mine = frames.responses[frames.responses["institution"] == name]
+        own = analysis.indicator_results(
+            mine, mine.iloc[0:0][["indicator", "answer", "value"]], fw.indicators
+        )
+        people = done.by_participant[done.by_participant["participant"].isin(group["participant"])]
+        expected = people["expected"].sum()
+        institutions.append(
+            {
+                "name": name,
+                "kind": frames.institution_kinds.get(name),
+                "completeness": float(people["answered"].sum() / expected) if expected else 0.0,
+                "score": None
+                if public
+                else analysis.overall_score(
+                    own, fw.memberships, fw.categories, fw.dimensions, fw.aggregation
+                ),
+            }
+        )
+    return {
+        "overall": {
+            "score": overall,
+            "band": analysis.band_of(overall, fw.bands),
+            "completeness": done.overall,
+        },
+        "dimensions": dimensions,
+        "indicators": [
+            {
+                "code": code,
+                "value": _number(row["value"]),
+                "source": row["source"],
+                "n_answers": int(row["n_answers"]),
+                "institution_values": {}
+                if public
+                else {k: _number(v) for k, v in sorted(row["institution_values"].items())},
+                "agreement": _number(row["agreement"]),
+                "spread": _number(row["spread"]),
+                "disagreement": bool(row["disagreement"]),
+                "evidence_count": int(evidence_count.get(code, 0)),
+            }
+            for code, row in results.iterrows()
+        ],
+        "coherence": {
+            "horizontal": coherence.horizontal,
+            "lifecycle": coherence.lifecycle,
+            "criteria_balance": coherence.criteria_balance,
+            "elements": coherence.elements,
+            "index": coherence.index,
+            "parts_used": coherence.parts_used,
+            "krippendorff_alpha": coherence.krippendorff_alpha,
+        },
+        "evidence_coverage": analysis.evidence_coverage(results, frames.evidence),
+        "priority_gaps": [
+            {
+                "code": row["code"],
+                "value": _number(row["value"]),
+                "weight": _number(row["weight"]),
+                "priority": _number(row["priority"]),
+            }
+            for row in gaps.to_dict("records")
+        ],
+        "institutions": institutions,
+    }
+
+
+def assessment_results(assessment: Assessment, *, lang: str | None = None, public: bool = False) -> dict:
+    frames = assessment_frames(assessment)
+    framework = assessment.framework
+    return {
+        "assessment": {
+            "id": assessment.pk,
+            "country": assessment.country.code,
+            "area": assessment.area,
+            "round": assessment.round,
+            "framework": framework.slug,
+            "framework_version": framework.version,
+            "kind": assessment.kind,
+            "status": assessment.status,
+            "visibility": "public" if public else "participants",
+        },
+        **results_compute(frames, lang=lang or assessment.language, public=public),
+    }

@@ -1,0 +1,172 @@
+"""Build the analysis frames of an assessment from the database, in a fixed, small number of queries.
+
+The framework's structure (indicators, categories, bands, scale) never changes once an assessment
+uses it, so it is read once and kept in Django's cache; an assessment's own rows (answers, consensus,
+respondents, evidence links) are read on every call, four queries.
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+from django.core.cache import cache
+
+from assessments.models import Assessment, Consensus, Evidence, Participant, Response
+from indicators.models import Band as BandRow
+from indicators.models import Category, Framework, Indicator, Level
+from reports.analysis import Band
+
+RESPONSE_COLUMNS = ["indicator", "participant", "institution", "answer", "value", "implementation"]
+
+
+@dataclass(frozen=True)
+class FrameworkFrames:
+    indicators: pd.DataFrame
+    memberships: pd.DataFrame
+    categories: pd.DataFrame
+    dimensions: pd.DataFrame
+    bands: list[Band]
+    scale_values: list[float]
+    aggregation: str
+    labels: dict  # (dimension, category code) -> translated label mapping; dimension code -> label mapping
+
+
+@dataclass(frozen=True)
+class AssessmentFrames:
+    framework: FrameworkFrames
+    responses: pd.DataFrame
+    consensus: pd.DataFrame
+    participants: pd.DataFrame
+    evidence: pd.DataFrame
+    institution_kinds: dict[str, str]
+
+
+def _structure_key(framework: Framework) -> str:
+    return f"coherence:framework-frames:{framework.pk}:{framework.source_sha256}"
+
+
+def framework_frames(framework: Framework) -> FrameworkFrames:
+    """The framework's structure as frames, cached: a framework in use is frozen."""
+    key = _structure_key(framework)
+    frames = cache.get(key)
+    if frames is None:
+        frames = _read_framework(framework)
+        cache.set(key, frames, timeout=None)
+    return frames
+
+
+def forget_framework_frames(framework: Framework) -> None:
+    cache.delete(_structure_key(framework))
+
+
+def _read_framework(framework: Framework) -> FrameworkFrames:
+    indicators = pd.DataFrame(
+        list(framework.indicators.values("code", "weight", "position")),
+        columns=["code", "weight", "position"],
+    )
+    memberships = pd.DataFrame(
+        list(
+            Indicator.categories.through.objects.filter(indicator__framework=framework).values_list(
+                "indicator__code", "category__dimension__code", "category__code"
+            )
+        ),
+        columns=["indicator", "dimension", "category"],
+    )
+    rows = list(
+        Category.objects.filter(dimension__framework=framework)
+        .order_by("dimension__position", "position")
+        .values(
+            "dimension__code",
+            "dimension__role",
+            "dimension__primary",
+            "dimension__label",
+            "code",
+            "parent__code",
+            "position",
+            "cross_cutting",
+            "label",
+        )
+    )
+    categories = pd.DataFrame(
+        [
+            {
+                "dimension": r["dimension__code"],
+                "code": r["code"],
+                "parent": r["parent__code"],
+                "position": r["position"],
+                "cross_cutting": r["cross_cutting"],
+            }
+            for r in rows
+        ],
+        columns=["dimension", "code", "parent", "position", "cross_cutting"],
+    )
+    dimensions = pd.DataFrame(
+        list(
+            {
+                r["dimension__code"]: {
+                    "code": r["dimension__code"],
+                    "role": r["dimension__role"],
+                    "primary": r["dimension__primary"],
+                }
+                for r in rows
+            }.values()
+        ),
+        columns=["code", "role", "primary"],
+    )
+    labels = {(r["dimension__code"], r["code"]): r["label"] for r in rows}
+    labels.update({r["dimension__code"]: r["dimension__label"] for r in rows})
+    bands = [
+        Band(b.code, b.lower, b.upper)
+        for b in BandRow.objects.filter(framework=framework).order_by("position")
+    ]
+    scale_values = list(
+        Level.objects.filter(scale__framework=framework).order_by("position").values_list("value", flat=True)
+    )
+    return FrameworkFrames(
+        indicators, memberships, categories, dimensions, bands, scale_values, framework.aggregation, labels
+    )
+
+
+def assessment_frames(assessment: Assessment) -> AssessmentFrames:
+    """Everything the analysis needs about one assessment (4 queries once the framework is cached)."""
+    structure = framework_frames(assessment.framework)
+    responses = pd.DataFrame(
+        list(
+            Response.objects.filter(assessment=assessment).values_list(
+                "indicator__code",
+                "participant_id",
+                "participant__institution__name",
+                "answer",
+                "level__value",
+                "implementation",
+            )
+        ),
+        columns=RESPONSE_COLUMNS,
+    )
+    responses["value"] = pd.to_numeric(responses["value"], errors="coerce").astype(float)
+    consensus = pd.DataFrame(
+        list(
+            Consensus.objects.filter(assessment=assessment).values_list(
+                "indicator__code", "answer", "level__value"
+            )
+        ),
+        columns=["indicator", "answer", "value"],
+    )
+    consensus["value"] = pd.to_numeric(consensus["value"], errors="coerce").astype(float)
+    respondents = list(
+        Participant.objects.filter(assessment=assessment, institution__isnull=False).values_list(
+            "pk", "institution__name", "institution__kind"
+        )
+    )
+    participants = pd.DataFrame(
+        [(pk, name) for pk, name, _ in respondents], columns=["participant", "institution"]
+    )
+    evidence = pd.DataFrame(
+        list(
+            Evidence.indicators.through.objects.filter(evidence__assessment=assessment).values_list(
+                "indicator__code", "evidence_id"
+            )
+        ),
+        columns=["indicator", "evidence"],
+    )
+    kinds = {name: kind for _, name, kind in respondents}
+    return AssessmentFrames(structure, responses, consensus, participants, evidence, kinds)
