@@ -12,7 +12,7 @@ Conventions shared by all functions:
 """
 
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import krippendorff
@@ -456,16 +456,13 @@ def horizontal_coherence(results: pd.DataFrame) -> float | None:
     return None if defined.empty else FULL_SCORE * float(defined.mean())
 
 
-def krippendorff_alpha(
-    responses: pd.DataFrame, scale_values: Iterable[float], exclude: Collection[str] = ()
-) -> float | None:
+def krippendorff_alpha(responses: pd.DataFrame, scale_values: Iterable[float]) -> float | None:
     """Krippendorff's alpha (ordinal) with participants as coders and indicators as units.
 
     None when fewer than two participants gave a level, when no indicator has two levels to pair, or when
     the paired levels are all the same (alpha's expected disagreement is then 0 and alpha undefined).
     """
     levels = _level_answers(responses)
-    levels = levels.loc[~levels["indicator"].isin(list(exclude))]
     if levels["participant"].nunique() < 2:
         return None
     matrix = levels.drop_duplicates(["participant", "indicator"], keep="last").pivot(
@@ -695,14 +692,10 @@ def _with_change(long: pd.DataFrame, keys: list[str], value: str) -> pd.DataFram
     return merged.drop(columns=["previous", "round_index"])
 
 
-def _empty(columns: list[str]) -> pd.DataFrame:
-    return _typed(pd.DataFrame({column: [] for column in columns}), columns)
-
-
-def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Fix column types so that concatenation and merging behave the same for empty and full frames."""
+def _long(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    # Fixed column types make merging behave the same whether there are rounds or none.
     numbers = {"round_index": int, "score": float, "value": float}
-    return frame[columns].astype({c: numbers.get(c, object) for c in columns})
+    return pd.DataFrame(rows, columns=columns).astype({c: numbers.get(c, object) for c in columns})
 
 
 def trend(rounds: Sequence[Round | tuple]) -> Trend:
@@ -712,53 +705,28 @@ def trend(rounds: Sequence[Round | tuple]) -> Trend:
     ``change`` compares with the round just before, and only when both used the same framework version:
     across versions indicators and weights may differ, so a difference would not mean progress.
     """
-    given = [item if isinstance(item, Round) else Round(*item) for item in rounds]
-    overall = pd.DataFrame(
-        {
-            "round": [r.label for r in given],
-            "framework_version": [r.framework_version for r in given],
-            "round_index": list(range(len(given))),
-            "score": [math.nan if r.overall is None else float(r.overall) for r in given],
-        },
-    )
-    category_frames = []
-    indicator_frames = []
-    for position, item in enumerate(given):
+    overall: list[dict] = []
+    categories: list[dict] = []
+    indicators: list[dict] = []
+    for position, item in enumerate(rounds):
+        item = item if isinstance(item, Round) else Round(*item)
         meta = {"round": item.label, "framework_version": item.framework_version, "round_index": position}
+        overall.append({**meta, "score": math.nan if item.overall is None else item.overall})
         scores = item.category_scores
-        category_frames.append(
-            pd.DataFrame(
-                {
-                    **meta,
-                    "dimension": scores["dimension"].to_numpy() if "dimension" in scores else None,
-                    "category": scores.index.to_numpy(dtype=object),
-                    "score": scores["score"].to_numpy(dtype=float),
-                },
-                index=range(len(scores)),
-            )
+        dimensions = scores["dimension"] if "dimension" in scores else [None] * len(scores)
+        categories.extend(
+            {**meta, "dimension": dimension, "category": code, "score": score}
+            for code, dimension, score in zip(scores.index, dimensions, scores["score"], strict=True)
         )
-        indicator_frames.append(
-            pd.DataFrame(
-                {
-                    **meta,
-                    "code": item.results.index.to_numpy(dtype=object),
-                    "value": item.results["value"].to_numpy(dtype=float),
-                },
-                index=range(len(item.results)),
-            )
+        indicators.extend(
+            {**meta, "code": code, "value": value} for code, value in item.results["value"].items()
         )
-    category_columns = ["round", "framework_version", "round_index", "dimension", "category", "score"]
-    indicator_columns = ["round", "framework_version", "round_index", "code", "value"]
-    categories = pd.concat(
-        [_typed(f, category_columns) for f in category_frames] or [_empty(category_columns)]
-    )
-    indicators = pd.concat(
-        [_typed(f, indicator_columns) for f in indicator_frames] or [_empty(indicator_columns)]
-    )
+    meta_columns = ["round", "framework_version", "round_index"]
+    category_columns = [*meta_columns, "dimension", "category", "score"]
     return Trend(
-        overall=_with_change(overall.astype({"round_index": int}), [], "score"),
-        categories=_with_change(categories.reset_index(drop=True), ["dimension", "category"], "score"),
-        indicators=_with_change(indicators.reset_index(drop=True), ["code"], "value"),
+        overall=_with_change(_long(overall, [*meta_columns, "score"]), [], "score"),
+        categories=_with_change(_long(categories, category_columns), ["dimension", "category"], "score"),
+        indicators=_with_change(_long(indicators, [*meta_columns, "code", "value"]), ["code"], "value"),
     )
 
 

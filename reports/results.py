@@ -14,7 +14,8 @@ from reports import analysis
 from reports.selectors import AssessmentFrames, assessment_frames
 
 
-def _number(value) -> float | None:
+def json_number(value) -> float | None:
+    """A float for JSON: None for a missing value (JSON has no NaN)."""
     if value is None:
         return None
     value = float(value)
@@ -51,11 +52,11 @@ def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False
                 "code": code,
                 "label": tr(fw.labels.get((dimension, code)), lang),
                 "parent": row["parent"] if isinstance(row["parent"], str) else None,
-                "score": _number(row["score"]),
+                "score": json_number(row["score"]),
                 "band": analysis.band_of(row["score"], fw.bands),
-                "completeness": _number(category_done.get((dimension, code), 0.0)),
+                "completeness": json_number(category_done.get((dimension, code), 0.0)),
                 "n_indicators": int(row["n_indicators"]),
-                "paper_only_share": _number(paper.get(code, {}).get("share")),
+                "paper_only_share": json_number(paper.get(code, {}).get("share")),
             }
             for code, row in scores.iterrows()
         ]
@@ -100,14 +101,14 @@ def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False
         "indicators": [
             {
                 "code": code,
-                "value": _number(row["value"]),
+                "value": json_number(row["value"]),
                 "source": row["source"],
                 "n_answers": int(row["n_answers"]),
                 "institution_values": {}
                 if public
-                else {k: _number(v) for k, v in sorted(row["institution_values"].items())},
-                "agreement": _number(row["agreement"]),
-                "spread": _number(row["spread"]),
+                else {k: json_number(v) for k, v in sorted(row["institution_values"].items())},
+                "agreement": json_number(row["agreement"]),
+                "spread": json_number(row["spread"]),
                 "disagreement": bool(row["disagreement"]),
                 "evidence_count": int(evidence_count.get(code, 0)),
             }
@@ -126,9 +127,9 @@ def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False
         "priority_gaps": [
             {
                 "code": row["code"],
-                "value": _number(row["value"]),
-                "weight": _number(row["weight"]),
-                "priority": _number(row["priority"]),
+                "value": json_number(row["value"]),
+                "weight": json_number(row["weight"]),
+                "priority": json_number(row["priority"]),
             }
             for row in gaps.to_dict("records")
         ],

@@ -730,7 +730,7 @@ def sdg_category(score):
 
 
 def test_sdg_10_7_2_domain_values_and_overall_for_denmark_2021():
-    # Denmark's 2021 domain categories were 3, 3, 4, 2, 2, 2 and its overall category 2.
+    # The pattern reported for Denmark in 2021: domain categories 3, 3, 4, 2, 2, 2, overall category 2.
     example = sdg_assessment([4, 4, 5, 3, 2, 3])
     domains = example.scores("domain")["score"]
 

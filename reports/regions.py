@@ -1,0 +1,41 @@
+"""Regions of countries: UN M49 sub-regions (from country_converter's table) and the SDG regional groups.
+
+country_converter's module cannot be imported with pandas 3 (its table loses Namibia's code "NA" to
+a missing value), so its table is read here directly, with missing-value parsing off. The SDG
+regional groups are unions of M49 sub-regions, listed in reports/data/sdg_regions.csv.
+"""
+
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+
+import pandas as pd
+
+SDG_GROUPS = Path(__file__).resolve().parent / "data" / "sdg_regions.csv"
+
+
+def _country_table_path() -> Path:
+    spec = find_spec("country_converter")  # finds the package without running it
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("country_converter is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "country_data.tsv"
+
+
+@cache
+def country_regions() -> pd.DataFrame:
+    """One row per country: iso2, iso3, name, m49_subregion, sdg_region (empty where the UN gives none)."""
+    table = pd.read_csv(_country_table_path(), sep="\t", dtype=str, keep_default_na=False)
+    groups = pd.read_csv(SDG_GROUPS, dtype=str, keep_default_na=False)
+    frame = table.rename(
+        columns={"ISO2": "iso2", "ISO3": "iso3", "name_short": "name", "UNregion": "m49_subregion"}
+    )[["iso2", "iso3", "name", "m49_subregion"]]
+    return frame.merge(groups, on="m49_subregion", how="left").fillna({"sdg_region": ""})
+
+
+def region_of(iso2: str) -> tuple[str, str]:
+    """(M49 sub-region, SDG region) of a country by its ISO 3166 alpha-2 code; empty strings if unknown."""
+    rows = country_regions()
+    match = rows[rows["iso2"] == iso2]
+    if match.empty:
+        return "", ""
+    return match.iloc[0]["m49_subregion"], match.iloc[0]["sdg_region"]
