@@ -137,3 +137,49 @@ def test_edit_and_delete_are_for_the_coordinator_before_validation(client, world
     for name in ("assessment_edit", "assessment_delete"):
         response = client.get(reverse(f"assessments:{name}", args=[assessment.pk]))
         check(response, 200 if allowed else refusal(who, status))
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("who", PEOPLE)
+def test_upload(client, world, who, status):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assessment = at_status(world, status)
+    sign_in(client, who)
+    data = {
+        "title": "Act",
+        "kind": "law",
+        "indicators": [assessment.framework.indicators.first().pk],
+        "file": SimpleUploadedFile("act.pdf", b"%PDF-1.4\n%%EOF\n"),
+    }
+    response = client.post(reverse("assessments:evidence_add", args=[assessment.pk]), data)
+    allowed = who in {"coordinator", "respondent", "facilitator"} and status in (
+        Status.COLLECTING,
+        Status.REVIEW,
+    )
+    check(response, 302 if allowed else refusal(who, status))
+    assert assessment.evidence.exists() == allowed
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("who", PEOPLE)
+def test_export(client, world, who, status):
+    """The bundle holds names and answers: coordinators only, at any status, never the public."""
+    assessment = at_status(world, status)
+    sign_in(client, who)
+    response = client.get(reverse("assessments:bundle_download", args=[assessment.pk]))
+    check(response, 200 if who == "coordinator" else refusal(who, status))
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("who", PEOPLE)
+def test_results(client, world, who, status):
+    """Results: participants see everything, the public sees published aggregates only."""
+    assessment = at_status(world, status)
+    sign_in(client, who)
+    response = client.get(reverse("reports:results_json", args=[assessment.pk]))
+    allowed = who in PARTICIPANTS or status == Status.PUBLISHED
+    check(response, 200 if allowed else refusal(who, status))
+    if allowed:
+        visibility = "participants" if who in PARTICIPANTS else "public"
+        assert response.json()["assessment"]["visibility"] == visibility

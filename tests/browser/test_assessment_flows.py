@@ -159,3 +159,42 @@ def test_the_framework_reads_in_french_and_spanish(page: Page, live_server, coor
     question = {"fr": "recrutement", "es": "contratación"}[lang]
     expect(page.locator("#indicator-list")).to_contain_text(question)
     expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def test_actions_history_and_the_next_round(
+    page: Page, live_server, assessment, coordinator, reviewer, respondent_labour
+):
+    from assessments.services import response_set
+    from tests.people import participant_of
+
+    indicator = assessment.framework.indicators.get(code="RL-01")
+    for level, version in (("1", 0), ("3", 1)):
+        response_set(
+            assessment=assessment,
+            indicator=indicator,
+            participant=participant_of(assessment, respondent_labour),
+            user=respondent_labour,
+            answer="level",
+            level_code=level,
+            expected_version=version,
+        )
+    sign_in(page, live_server, "camila")
+    page.goto(f"{live_server.url}/en/assessments/{assessment.pk}/indicators/RL-01/")
+    expect(page.locator(".history")).to_contain_text("1 → 3")  # who changed what, old and new
+
+    page.get_by_role("link", name="Recommend an action").click()
+    page.get_by_label("Recommended action").fill("Ratify Convention No. 97")
+    page.get_by_label("Owner").select_option(label="Ministry of Labour")
+    page.get_by_label("Due date").fill("2027-06-30")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Action added.")).to_be_visible()
+
+    assessment_transition(assessment=assessment, to=Status.REVIEW, user=coordinator)
+    assessment_transition(assessment=assessment, to=Status.VALIDATED, user=reviewer)
+    page.goto(f"{live_server.url}/en/assessments/{assessment.pk}/")
+    page.get_by_role("link", name="Start the next round").click()
+    page.get_by_label("Round").fill("2028")
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_text("Round 2028 started")).to_be_visible()
+    expect(page.locator("#actions")).to_contain_text("Ratify Convention No. 97")
+    expect(page.locator("#actions")).to_contain_text("carried over from the previous round")

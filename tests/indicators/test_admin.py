@@ -39,3 +39,24 @@ def test_an_unused_framework_is_editable_in_the_admin(client, small, django_user
     response = client.get(reverse("admin:indicators_framework_change", args=[framework.pk]))
     assert response.status_code == 200
     assert 'name="ranking"' in response.text
+
+
+def test_a_framework_in_use_is_read_only_in_the_admin(client, assessment, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.org", "pw-long-enough-1")
+    framework = assessment.framework
+    assert framework.is_in_use()
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:indicators_framework_change", args=[framework.pk]))
+    assert page.status_code == 200
+    assert 'name="ranking"' not in page.text  # shown, not editable
+    indicator = framework.indicators.first()
+    response = client.post(
+        reverse("admin:indicators_indicator_change", args=[indicator.pk]),
+        {"weight": 9, "question": '{"en": "x"}'},
+    )
+    assert response.status_code == 403
+    indicator.refresh_from_db()
+    assert indicator.weight == 1
+    delete = client.post(reverse("admin:indicators_framework_delete", args=[framework.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    assert framework.indicators.exists()
