@@ -147,6 +147,20 @@ def _weighted_mean(values: pd.Series, weights: pd.Series, codes: Iterable[str]) 
     return float((value[known] * weight[known]).sum() / total), int(known.sum()), total
 
 
+def _weighted_mean_of(values: dict, weights: dict, codes: Iterable[str]) -> tuple[float, int, float]:
+    """`_weighted_mean` on plain dicts: the same rule, without pandas' per-call cost (used in loops)."""
+    total = weighted = 0.0
+    count = 0
+    for code in codes:
+        value, weight = values.get(code), weights.get(code)
+        if value is None or weight is None or value != value or weight != weight:  # x != x: NaN
+            continue
+        total += weight
+        weighted += value * weight
+        count += 1
+    return (weighted / total if count else math.nan), count, total
+
+
 def _balance(scores: pd.Series) -> float | None:
     """100 - (max - min); a spread needs at least two scores, so fewer gives None."""
     known = scores.dropna()
@@ -336,6 +350,28 @@ def indicator_results(
     )
 
 
+def institution_scores(
+    responses: pd.DataFrame,
+    indicators: pd.DataFrame,
+    memberships: pd.DataFrame,
+    categories: pd.DataFrame,
+    dimensions: pd.DataFrame,
+    aggregation: str = FLAT,
+) -> dict[str, float | None]:
+    """Each institution's overall score from its own levels alone: S(i) = I(i,k), no consensus.
+
+    One median per (indicator, institution) for all institutions at once, then the rule at the top.
+    """
+    wide = institution_levels(responses)["value"].unstack("institution") if len(responses) else pd.DataFrame()
+    codes = [str(code) for code in indicators.sort_values(["position", "code"], kind="stable")["code"]]
+    weights = indicators.set_index("code")["weight"].astype(float).reindex(codes)
+    scores = {}
+    for institution in wide.columns:
+        own = pd.DataFrame({"value": wide[institution].reindex(codes), "weight": weights})
+        scores[str(institution)] = overall_score(own, memberships, categories, dimensions, aggregation)
+    return scores
+
+
 def _applicable(results: pd.DataFrame) -> pd.DataFrame:
     """Indicators not declared not applicable by consensus."""
     if "consensus_answer" not in results:
@@ -370,8 +406,10 @@ def category_scores(
     scores: dict[str, float] = {}
     counts: dict[str, int] = {}
     totals: dict[str, float] = {}
+    values = results["value"].astype(float).to_dict()
+    weight_of = weights.to_dict()
     for code in reversed(tree.order):
-        flat_score, counts[code], totals[code] = _weighted_mean(results["value"], weights, beneath[code])
+        flat_score, counts[code], totals[code] = _weighted_mean_of(values, weight_of, beneath[code])
         children = tree.children.get(code, [])
         if aggregation == HIERARCHICAL and children:
             scores[code] = _mean(scores[child] for child in children)
@@ -670,8 +708,14 @@ def paper_only_share(
         .groupby("indicator")[["level_answers", "stated", "paper"]]
         .sum()
     )
+    per_indicator = {str(code): row for code, row in zip(tally.index, tally.to_numpy().tolist(), strict=True)}
+    zero = [0, 0, 0]
     counts = pd.DataFrame(
-        [tally.reindex(beneath[code]).fillna(0).sum().to_dict() for code in tree.order],
+        [
+            [sum(column) for column in zip(*(per_indicator.get(c, zero) for c in beneath[code]), strict=True)]
+            or zero
+            for code in tree.order
+        ],
         index=pd.Index(tree.order, name="code", dtype=object),
         columns=["level_answers", "stated", "paper"],
     )

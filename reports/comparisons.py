@@ -5,6 +5,7 @@ from `reports.analysis`, exactly as for a single assessment.
 """
 
 import pandas as pd
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from assessments.models import Assessment, Consensus, Response
@@ -55,6 +56,24 @@ def _batched_results(assessments: list[Assessment]) -> dict[int, pd.DataFrame]:
     return results
 
 
+def _score_key(assessment: Assessment) -> str:
+    changed = assessment.updated_at.timestamp()
+    return f"coherence:overall:{assessment.pk}:{changed}:{assessment.framework.source_sha256}"
+
+
+def published_overall_scores(assessments: list[Assessment]) -> dict[int, float | None]:
+    """Overall scores of published assessments, cached: once published, nothing in them can change."""
+    keys = {assessment.pk: _score_key(assessment) for assessment in assessments}
+    cached = cache.get_many(keys.values())
+    missing = [a for a in assessments if keys[a.pk] not in cached]
+    fresh = {}
+    if missing:
+        results = _batched_results(missing)
+        fresh = {a.pk: _overall(a, results[a.pk]) for a in missing}
+        cache.set_many({keys[pk]: {"score": score} for pk, score in fresh.items()}, timeout=None)
+    return {a.pk: fresh[a.pk] if a.pk in fresh else cached[keys[a.pk]]["score"] for a in assessments}
+
+
 def _overall(assessment: Assessment, results: pd.DataFrame) -> float | None:
     fw = framework_frames(assessment.framework)
     return analysis.overall_score(results, fw.memberships, fw.categories, fw.dimensions, fw.aggregation)
@@ -76,12 +95,12 @@ def benchmark_for(*, framework_slug: str, round_label: str | None = None) -> dic
     for assessment in chosen.select_related("framework").order_by("country", "-round", "-created_at"):
         latest.setdefault(assessment.country.code, assessment)
     assessments = list(latest.values())
-    results = _batched_results(assessments)
+    scores = published_overall_scores(assessments)
     regions = country_regions().set_index("iso2")
     rows = []
     for assessment in assessments:
         code = assessment.country.code
-        score = _overall(assessment, results[assessment.pk])
+        score = scores[assessment.pk]
         bands = framework_frames(assessment.framework).bands
         region = regions.loc[code] if code in regions.index else None
         rows.append(

@@ -71,12 +71,15 @@ def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False
         scale_values=fw.scale_values,
     )
     gaps = analysis.priority_gaps(results)
+    own_scores = (
+        {}
+        if public
+        else analysis.institution_scores(
+            frames.responses, fw.indicators, fw.memberships, fw.categories, fw.dimensions, fw.aggregation
+        )
+    )
     institutions = []
     for name, group in frames.participants.groupby("institution", sort=True):
-        mine = frames.responses[frames.responses["institution"] == name]
-        own = analysis.indicator_results(
-            mine, mine.iloc[0:0][["indicator", "answer", "value"]], fw.indicators
-        )
         people = done.by_participant[done.by_participant["participant"].isin(group["participant"])]
         expected = people["expected"].sum()
         institutions.append(
@@ -84,11 +87,7 @@ def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False
                 "name": name,
                 "kind": frames.institution_kinds.get(name),
                 "completeness": float(people["answered"].sum() / expected) if expected else 0.0,
-                "score": None
-                if public
-                else analysis.overall_score(
-                    own, fw.memberships, fw.categories, fw.dimensions, fw.aggregation
-                ),
+                "score": json_number(own_scores.get(name)),
             }
         )
     return {
