@@ -1,5 +1,6 @@
 """Time the results of one large assessment and the benchmark across countries; print a JSON summary."""
 
+import io
 import json
 import os
 import statistics
@@ -10,7 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coherence.settings")
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+BENCH_DB = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", BENCH_DB)
 
 import django  # noqa: E402
 
@@ -41,7 +43,7 @@ def timed(function, repeat: int) -> tuple[float, object]:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    call_command("seed_bench", verbosity=0)
+    call_command("seed_bench", stdout=io.StringIO())
     large = Assessment.objects.select_related("framework").get(framework__slug=BENCH_SLUG, round="large")
 
     def results():
@@ -49,13 +51,18 @@ def main() -> None:
 
     def bare_fetch():
         rows = Response.objects.filter(assessment=large).values_list(
-            "indicator__code", "participant_id", "participant__institution__name", "answer", "level__value",
+            "indicator__code",
+            "participant_id",
+            "participant__institution__name",
+            "answer",
+            "level__value",
             "implementation",
         )
         return pd.DataFrame(list(rows), columns=RESPONSE_COLUMNS)
 
     results_ms, data = timed(results, 15)
     fetch_ms, frame = timed(bare_fetch, 15)
+    connection.queries_log.clear()  # seeding may have filled the log; the count below must start empty
     with CaptureQueriesContext(connection) as queries:
         results()
     benchmark_ms, bench = timed(lambda: benchmark_for(framework_slug=BENCH_SLUG), 5)

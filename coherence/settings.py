@@ -163,6 +163,11 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "coherence.staticfinders.PlotlyFinder",
+]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 # No MEDIA_URL on purpose: uploaded evidence is served only through permission-checked views.

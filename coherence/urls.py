@@ -22,5 +22,7 @@ urlpatterns += i18n_patterns(
     path("frameworks/", include("indicators.urls")),
     # Assessments: who scored what.
     path("assessments/", include("assessments.urls")),
+    # Dashboards: what the scores mean.
+    path("results/", include("reports.page_urls")),
     path("admin/", admin.site.urls),
 )

@@ -430,6 +430,29 @@ def category_scores(
     )
 
 
+def cross_scores(results: pd.DataFrame, memberships: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
+    """Weighted mean of S(i) over the indicators in both a category of `rows` and one of `columns`
+    (e.g. criterion x stage), leaf categories only; NaN for an empty cell."""
+    row_of = memberships.loc[memberships["dimension"].eq(rows), ["indicator", "category"]]
+    column_of = memberships.loc[memberships["dimension"].eq(columns), ["indicator", "category"]]
+    pairs = row_of.merge(column_of, on="indicator", suffixes=("_row", "_column"))
+    values = results["value"].astype(float).to_dict()
+    weights = results["weight"].astype(float).to_dict()
+    cells: dict[tuple[str, str], list[str]] = {}
+    for indicator, row, column in zip(
+        pairs["indicator"], pairs["category_row"], pairs["category_column"], strict=True
+    ):
+        cells.setdefault((str(row), str(column)), []).append(str(indicator))
+    row_codes = list(dict.fromkeys(str(c) for c in row_of["category"]))
+    column_codes = list(dict.fromkeys(str(c) for c in column_of["category"]))
+    table = pd.DataFrame(
+        math.nan, index=pd.Index(row_codes, dtype=object), columns=pd.Index(column_codes, dtype=object)
+    )
+    for (row, column), codes in cells.items():
+        table.loc[row, column] = _weighted_mean_of(values, weights, codes)[0]
+    return table
+
+
 def overall_score(
     results: pd.DataFrame,
     memberships: pd.DataFrame,

@@ -61,6 +61,23 @@ def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False
             for code, row in scores.iterrows()
         ]
 
+    matrix = None
+    criteria = analysis.dimension_with_role(fw.dimensions, analysis.CRITERIA)
+    stages = analysis.dimension_with_role(fw.dimensions, analysis.LIFECYCLE)
+    if criteria and stages:
+        table = analysis.cross_scores(results, fw.memberships, criteria, stages)
+        order = fw.categories.sort_values("position")
+        table = table.reindex(
+            index=[c for c in order.loc[order["dimension"] == criteria, "code"] if c in table.index],
+            columns=[c for c in order.loc[order["dimension"] == stages, "code"] if c in table.columns],
+        )
+        matrix = {
+            "rows": criteria,
+            "columns": stages,
+            "row_codes": list(table.index),
+            "column_codes": list(table.columns),
+            "scores": [[json_number(v) for v in row] for row in table.to_numpy().tolist()],
+        }
     coherence = analysis.coherence(
         results=results,
         responses=frames.responses,
@@ -97,6 +114,7 @@ def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False
             "completeness": done.overall,
         },
         "dimensions": dimensions,
+        "matrix": matrix,
         "indicators": [
             {
                 "code": code,

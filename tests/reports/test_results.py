@@ -239,3 +239,10 @@ def test_editing_an_indicator_weight_refreshes_cached_results(worked):
     b.weight = 1
     b.save()
     assert results_of(worked)["overall"]["score"] == pytest.approx((25 + 100 + 75) / 3)
+
+
+def test_the_criterion_by_stage_matrix_holds_the_cell_scores(worked):
+    matrix = results_of(worked)["matrix"]
+    assert (matrix["rows"], matrix["columns"]) == ("criterion", "stage")
+    assert matrix["row_codes"] == ["RL", "PC"] and matrix["column_codes"] == ["PD", "RR", "CC"]
+    assert matrix["scores"] == [[25.0, None, None], [None, 100.0, 75.0]]

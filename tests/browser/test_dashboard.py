@@ -1,0 +1,55 @@
+"""Dashboards in Chromium: charts draw from local plotly.js, no request leaves the server, figures move."""
+
+from urllib.parse import urlparse
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_assessment_flows import sign_in
+
+
+def test_the_dashboard_draws_its_charts_without_leaving_the_server(
+    page: Page, live_server, assessment, respondent_labour, respondent_union, reviewer, screenshot_dir
+):
+    from assessments.services import response_set
+    from tests.people import participant_of
+
+    for user, level in ((respondent_labour, "4"), (respondent_union, "0")):
+        response_set(
+            assessment=assessment,
+            indicator=assessment.framework.indicators.get(code="RL-01"),
+            participant=participant_of(assessment, user),
+            user=user,
+            answer="level",
+            level_code=level,
+            expected_version=0,
+        )
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
+    sign_in(page, live_server, "rosa")
+    page.goto(f"{live_server.url}/en/results/assessments/{assessment.pk}/")
+    expect(page.locator("#chart-radar .main-svg").first).to_be_visible()
+    traces = page.evaluate("document.getElementById('chart-agreement').data.length")
+    assert traces == 3  # two institutions and the indicator's value
+    assert hosts == {urlparse(live_server.url).netloc}
+    page.screenshot(path=screenshot_dir / "dashboard.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=screenshot_dir / "dashboard-phone.png", full_page=True)
+
+
+def test_a_new_answer_moves_the_criterion_score_on_the_dashboard(
+    page: Page, live_server, assessment, respondent_labour, reviewer
+):
+    sign_in(page, live_server, "lina")
+    page.goto(f"{live_server.url}/en/assessments/{assessment.pk}/score/")
+    page.locator("#a-RL-01-1").check()
+    expect(page.locator("#status-RL-01")).to_contain_text("Saved at")
+    page.goto(f"{live_server.url}/en/results/assessments/{assessment.pk}/")
+    radar = "document.getElementById('chart-radar').data[0].r[0]"
+    assert page.evaluate(radar) == 25
+
+    page.goto(f"{live_server.url}/en/assessments/{assessment.pk}/score/")
+    page.locator("#a-RL-01-3").check()
+    expect(page.locator("#status-RL-01")).to_contain_text("Saved at")
+    page.goto(f"{live_server.url}/en/results/assessments/{assessment.pk}/")
+    assert page.evaluate(radar) == 75
+    expect(page.locator("#overall-score")).to_have_text("75")

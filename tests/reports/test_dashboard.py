@@ -1,0 +1,78 @@
+"""Dashboard pages: who may see them, what they show, and how many queries they cost."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Assessment
+from tests.reports.test_results import worked  # noqa: F401  (the worked example as a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def dashboard(assessment):
+    return reverse("results:dashboard", args=[assessment.pk])
+
+
+def test_a_participant_sees_the_figures_and_the_institutions(client, worked):  # noqa: F811
+    client.force_login(worked.participants.get(role="reviewer").user)
+    page = client.get(dashboard(worked))
+    assert page.status_code == 200
+    ids = [f.id for f in page.context["figures"]]
+    assert ids == ["radar", "heatmap", "stages", "agreement"]
+    assert 'id="overall-score">75<' in page.text
+    assert "Score of its own answers" in page.text
+    assert "/static/vendor/plotly/plotly.min.js" in page.text
+    assert "cdn.plot.ly" not in page.text
+
+
+def test_every_figure_has_a_caption_and_its_data(client, worked):  # noqa: F811
+    client.force_login(worked.participants.get(role="reviewer").user)
+    page = client.get(dashboard(worked)).text
+    assert page.count("<figcaption") == 4
+    assert page.count("Show data") == 4
+
+
+def test_the_public_sees_a_published_dashboard_without_institutions(client, worked):  # noqa: F811
+    assert "/accounts/login/" in client.get(dashboard(worked))["Location"]
+    Assessment.objects.filter(pk=worked.pk).update(status="published")
+    page = client.get(dashboard(worked))
+    assert page.status_code == 200
+    assert "Score of its own answers" not in page.text
+    assert [f.id for f in page.context["figures"]] == ["radar", "heatmap", "stages"]
+
+
+def test_a_live_dashboard_refreshes_itself_and_returns_a_fragment_to_htmx(client, worked):  # noqa: F811
+    client.force_login(worked.participants.get(role="reviewer").user)
+    page = client.get(dashboard(worked)).text
+    assert 'hx-trigger="every 10s"' in page
+    fragment = client.get(dashboard(worked), headers={"HX-Request": "true"}).text
+    assert "<html" not in fragment and "overall-score" in fragment
+
+
+def test_filtering_by_a_dimension_lists_its_categories(client, worked):  # noqa: F811
+    client.force_login(worked.participants.get(role="reviewer").user)
+    page = client.get(dashboard(worked) + "?dimension=stage")
+    assert [c["code"] for c in page.context["chosen_categories"]] == ["PD", "RR", "CC"]
+
+
+def test_the_dashboard_uses_a_bounded_number_of_queries(client, worked, django_assert_max_num_queries):  # noqa: F811
+    client.force_login(worked.participants.get(role="reviewer").user)
+    client.get(dashboard(worked))
+    with django_assert_max_num_queries(16):
+        client.get(dashboard(worked))
+
+
+def test_outsiders_get_404(client, worked, outsider):  # noqa: F811
+    client.force_login(outsider)
+    assert client.get(dashboard(worked)).status_code == 404
+
+
+def test_trend_benchmark_and_comparison_pages(client, worked):  # noqa: F811
+    Assessment.objects.filter(pk=worked.pk).update(status="published")
+    trend = client.get(reverse("results:trend", args=["XA"]) + "?framework=worked-example")
+    assert trend.status_code == 200 and trend.context["figure"].rows[0][2] == "75.0"
+    bench = client.get(reverse("results:benchmark") + "?framework=worked-example&country=XA")
+    assert bench.status_code == 200 and 'class="table-warning"' in bench.text
+    compare = client.get(reverse("results:compare") + f"?a={worked.pk}&b={worked.pk}")
+    assert compare.status_code == 200
+    assert client.get(reverse("results:benchmark") + "?framework=nope").status_code == 404
