@@ -233,4 +233,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # PDF rendering libraries narrate every step, and WeasyPrint warns about every SVG style it does
+    # not use (plotly's SVG draws correctly without them): keep their errors only.
+    "loggers": {
+        name: {"level": "ERROR"}
+        for name in ("weasyprint", "fontTools", "kaleido", "choreographer", "logistro")
+    },
 }

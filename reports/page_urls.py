@@ -8,6 +8,13 @@ app_name = "results"
 
 urlpatterns = [
     path("assessments/<int:pk>/", views.dashboard, name="dashboard"),
+    path("assessments/<int:pk>/reports/", views.report_create, name="report_create"),
+    path("assessments/<int:pk>/reports/<int:report_id>/", views.report_status, name="report"),
+    path(
+        "assessments/<int:pk>/reports/<int:report_id>/download/",
+        views.report_download,
+        name="report_download",
+    ),
     path("countries/<str:country>/", views.trend, name="trend"),
     path("benchmark/", views.benchmark, name="benchmark"),
     path("compare/", views.compare, name="compare"),

@@ -29,6 +29,9 @@ def country_regions() -> pd.DataFrame:
     frame = table.rename(
         columns={"ISO2": "iso2", "ISO3": "iso3", "name_short": "name", "UNregion": "m49_subregion"}
     )[["iso2", "iso3", "name", "m49_subregion"]]
+    # A few codes are stored as patterns of alternatives ("^GB$|^UK$"): the first is the ISO one.
+    frame = frame.assign(iso2=frame["iso2"].str.split("|").str[0].str.strip("^$"))
+    frame = frame.loc[frame["iso2"].str.fullmatch(r"[A-Z]{2}")]  # historical entities have no ISO code
     return frame.merge(groups, on="m49_subregion", how="left").fillna({"sdg_region": ""})
 
 

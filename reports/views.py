@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from assessments.access import assessment_for
 from assessments.models import Assessment
@@ -14,7 +17,9 @@ from indicators.text import tr
 from reports import charts
 from reports.charts import NO_VALUE
 from reports.comparisons import ComparisonError, benchmark_for, compare_for, trend_for
+from reports.models import Report
 from reports.results import assessment_results
+from reports.services import report_request
 
 LIVE_STATUSES = (Assessment.Status.COLLECTING, Assessment.Status.REVIEW)
 
@@ -177,6 +182,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "live": assessment.status in LIVE_STATUSES,
         "public": public,
         "disagreements": [i for i in results["indicators"] if i["disagreement"]],
+        "can_report": request.user.has_perm("assessments.export_assessment", assessment),
+        "languages": settings.LANGUAGES,
     }
     if request.htmx:
         return render(request, "reports/dashboard.html#live", context)
@@ -264,3 +271,41 @@ def compare(request: HttpRequest) -> HttpResponse:
         ],
     )
     return render(request, "reports/compare.html", {"data": data, "a": a, "b": b, "figure": figure})
+
+
+# -- Country report (PDF) -----------------------------------------------------------------------
+
+
+@require_POST
+def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_for(request, pk, "assessments.export_assessment")
+    language = request.POST.get("language") or assessment.language
+    if language not in dict(settings.LANGUAGES):
+        language = assessment.language
+    report, _queued = report_request(assessment=assessment, language=language, user=request.user)
+    return redirect("results:report", pk=pk, report_id=report.pk)
+
+
+def report_status(request: HttpRequest, pk: int, report_id: int) -> HttpResponse:
+    assessment = assessment_for(request, pk, "assessments.export_assessment")
+    report = get_object_or_404(assessment.reports, pk=report_id)
+    context = {
+        "assessment": assessment,
+        "report": report,
+        "is_coordinator": request.user.has_perm("assessments.change_assessment", assessment)
+        or request.user.has_perm("assessments.export_bundle", assessment),
+    }
+    if request.htmx:
+        return render(request, "reports/report.html#status", context)
+    return render(request, "reports/report.html", context)
+
+
+def report_download(request: HttpRequest, pk: int, report_id: int) -> FileResponse:
+    assessment = assessment_for(request, pk, "assessments.export_assessment")
+    report = get_object_or_404(assessment.reports, pk=report_id, status=Report.Status.DONE)
+    name = slugify(
+        f"coherence-{assessment.country.code}-{assessment.area}-{assessment.round}-{report.language}"
+    )
+    return FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"
+    )

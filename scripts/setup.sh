@@ -16,9 +16,9 @@ as_root() {
     echo "error: need root (or sudo) to run: $*" >&2; exit 1; fi
 }
 
-apt_packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+apt_packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium)
 if [ "$profile" = test ]; then
-  apt_packages+=(chromium libatomic1 poppler-utils postgresql)
+  apt_packages+=(libatomic1 poppler-utils postgresql)
 fi
 
 missing=()

@@ -126,3 +126,10 @@ def test_the_benchmark_api_is_public(client, sdg_world):
     assert data["ranking"] is True
     assert [row["rank"] for row in data["countries"][:3]] == [1, 2, 3]
     assert client.get(reverse("reports:benchmark_json") + "?framework=nope").status_code == 404
+
+
+def test_every_country_code_in_the_region_table_is_two_letters():
+    from reports.regions import region_of
+
+    assert all(len(code) == 2 for code in country_regions()["iso2"])
+    assert region_of("GB") == ("Northern Europe", "Europe and Northern America")

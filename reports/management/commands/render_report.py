@@ -1,0 +1,24 @@
+"""manage.py render_report ID [--lang fr] -o out.pdf: write an assessment's country report, for scripts."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Assessment
+from reports.pdf import render_report
+
+
+class Command(BaseCommand):
+    help = "Render the PDF country report of an assessment."
+
+    def add_arguments(self, parser):
+        parser.add_argument("assessment_id", type=int)
+        parser.add_argument("--lang", help="en, fr or es (default: the assessment's language).")
+        parser.add_argument("-o", "--output", type=Path, required=True)
+
+    def handle(self, *args, assessment_id: int, lang: str | None, output: Path, **options):
+        assessment = Assessment.objects.select_related("framework").filter(pk=assessment_id).first()
+        if assessment is None:
+            raise CommandError(f"No assessment {assessment_id}")
+        output.write_bytes(render_report(assessment, lang))
+        self.stdout.write(str(output))

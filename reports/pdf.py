@@ -1,0 +1,161 @@
+"""The PDF country report: a Django template rendered by WeasyPrint, with the dashboard's charts as SVG.
+
+Every number comes from `reports.results` (the same as the JSON and the dashboard). User text is
+escaped by the template engine, and WeasyPrint may fetch nothing but data: URLs, so a link someone
+typed into a justification can never pull a file or a page into the report.
+"""
+
+import warnings
+from collections.abc import Callable
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from assessments.models import Action, Assessment
+from indicators.text import tr
+from reports import charts
+from reports.results import assessment_results
+
+Progress = Callable[[int, str], None]
+WELL_DEVELOPED = 75.0
+NEEDS_DEVELOPMENT = 50.0
+
+
+def chart_svg(fig) -> str:
+    """A figure as inline SVG, drawn by kaleido with one persistent browser per process
+    (started on first use; starting it again is a no-op), so each chart costs a fraction of a second."""
+    import kaleido  # here, not at the top: only report rendering needs a browser
+
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")  # plotly's, harmless
+        svg = fig.to_image(format="svg", width=700, height=int(fig.layout.height or 420)).decode("utf-8")
+    return svg[svg.index("<svg") :]
+
+
+def _findings(categories: list[dict]) -> tuple[list[dict], list[dict]]:
+    top = [c for c in categories if c.get("parent") is None and c["score"] is not None]
+    strong = [c for c in top if c["score"] >= WELL_DEVELOPED]
+    weak = [c for c in top if c["score"] < NEEDS_DEVELOPMENT]
+    return sorted(strong, key=lambda c: -c["score"]), sorted(weak, key=lambda c: c["score"])
+
+
+def report_context(assessment: Assessment, lang: str, progress: Progress | None = None) -> dict:
+    progress = progress or (lambda percent, message: None)
+    progress(10, "results")
+    results = assessment_results(assessment, lang=lang)
+    framework = assessment.framework
+    dimensions = {d.code: d for d in framework.dimensions.prefetch_related("categories")}
+    by_role = {d.role: d.code for d in dimensions.values() if d.role}
+    criteria = by_role.get("criteria") or next((code for code, d in dimensions.items() if d.primary), None)
+    stages = by_role.get("lifecycle")
+    bands = {b.code: tr(b.label, lang) for b in framework.bands.all()}
+    indicators = {i.code: i for i in framework.indicators.prefetch_related("categories")}
+    levels = list(framework.scale.levels.all())
+    value_to_level = {lv.value: lv for lv in levels}
+
+    progress(30, "charts")
+    figures = {}
+    if criteria:
+        figures["radar"] = chart_svg(charts.radar(results["dimensions"][criteria]))
+    if stages:
+        figures["stages"] = chart_svg(charts.bars(results["dimensions"][stages], color=charts.PALETTE[2]))
+
+    progress(60, "annex")
+    evidence = {}
+    for item in assessment.evidence.prefetch_related("indicators"):
+        for indicator in item.indicators.all():
+            evidence.setdefault(indicator.code, []).append(item)
+    show_justifications = (
+        assessment.publish_justifications or assessment.status != Assessment.Status.PUBLISHED
+    )
+    justifications = {}
+    if show_justifications:
+        for response in assessment.responses.exclude(justification="").select_related(
+            "indicator", "participant__institution"
+        ):
+            justifications.setdefault(response.indicator.code, []).append(
+                (
+                    response.participant.institution.name if response.participant.institution else "",
+                    response.justification,
+                )
+            )
+    annex = []
+    for row in results["indicators"]:
+        level = value_to_level.get(row["value"])
+        annex.append(
+            {
+                **row,
+                "question": tr(indicators[row["code"]].question, lang),
+                "level": level,
+                "justifications": justifications.get(row["code"], []),
+                "evidence": evidence.get(row["code"], []),
+            }
+        )
+    matrix = results.get("matrix")
+    matrix_rows = []
+    if matrix:
+        labels = {c.code: tr(c.label, lang) for c in dimensions[matrix["rows"]].categories.all()}
+        matrix_rows = [
+            (code, labels.get(code, code), scores)
+            for code, scores in zip(matrix["row_codes"], matrix["scores"], strict=True)
+        ]
+    strengths, weaknesses = _findings(
+        results["dimensions"].get(criteria, []) + results["dimensions"].get(stages, [])
+    )
+    disagreements = sorted(
+        (i for i in results["indicators"] if i["disagreement"]),
+        key=lambda i: (-(i["spread"] or 0), i["code"]),
+    )[:10]
+    gaps = [
+        {**g, "question": tr(indicators[g["code"]].question, lang)} for g in results["priority_gaps"][:15]
+    ]
+    progress(80, "layout")
+    return {
+        "assessment": assessment,
+        "framework": framework,
+        "results": results,
+        "lang": lang,
+        "bands": bands,
+        "criteria": results["dimensions"].get(criteria, []) if criteria else [],
+        "stages": results["dimensions"].get(stages, []) if stages else [],
+        "figures": figures,
+        "matrix": matrix,
+        "matrix_rows": matrix_rows,
+        "strengths": strengths,
+        "weaknesses": weaknesses,
+        "disagreements": disagreements,
+        "gaps": gaps,
+        "actions": list(
+            assessment.actions.select_related("owner")
+            .prefetch_related("indicators")
+            .order_by("due_date", "pk")
+        ),
+        "open_statuses": Action.OPEN_STATUSES,
+        "annex": annex,
+        "institutions_by_kind": _institutions_by_kind(assessment),
+        "draft": assessment.status not in (Assessment.Status.VALIDATED, Assessment.Status.PUBLISHED),
+        "generated": timezone.now(),
+        "show_justifications": show_justifications,
+    }
+
+
+def _institutions_by_kind(assessment: Assessment) -> list[tuple[str, list[str]]]:
+    groups: dict[str, list[str]] = {}
+    for institution in assessment.institutions.all():
+        groups.setdefault(institution.get_kind_display(), []).append(institution.name)
+    return sorted(groups.items())
+
+
+def render_report(assessment: Assessment, lang: str | None = None, progress: Progress | None = None) -> bytes:
+    """The country report as PDF bytes (tagged PDF/UA, A4), in the assessment's language unless told."""
+    lang = lang or assessment.language
+    with translation.override(lang):
+        context = report_context(assessment, lang, progress)
+        html = render_to_string("reports/pdf/report.html", context)
+    if progress:
+        progress(90, "pdf")
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(pdf_variant="pdf/ua-1")

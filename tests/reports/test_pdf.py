@@ -1,0 +1,114 @@
+"""The PDF country report: its numbers equal the results JSON, user text stays text, generation is a task."""
+
+import subprocess
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from assessments.models import Assessment, Response
+from reports.models import Report
+from reports.pdf import render_report
+from reports.results import assessment_results
+from reports.services import report_fingerprint, report_generate, report_request
+from tests.reports.test_results import worked  # noqa: F401  (the worked example as a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_report_shows_the_figures_of_the_results_json(worked, tmp_path):  # noqa: F811
+    results = assessment_results(worked)
+    text = pdf_text(render_report(worked, "en"), tmp_path)
+    assert f"{results['overall']['score']:.1f}" in text  # 75.0
+    assert f"{results['coherence']['index']:.1f}" in text  # 33.3
+    for indicator in results["indicators"]:
+        assert f"Value: {indicator['value']:.0f}" in text
+    assert "Draft: the figures may still change" in text  # not validated yet
+
+
+def test_a_validated_report_has_no_draft_mark_and_reads_in_french(worked, tmp_path):  # noqa: F811
+    Assessment.objects.filter(pk=worked.pk).update(status="validated")
+    worked.refresh_from_db()
+    text = pdf_text(render_report(worked, "fr"), tmp_path)
+    assert "Draft" not in text and "Projet" not in text
+    assert "Sommaire" in text or "Résumé" in text
+
+
+def test_html_in_a_justification_is_printed_as_text(worked, tmp_path):  # noqa: F811
+    Response.objects.filter(assessment=worked).update(
+        justification='<script>alert(1)</script><img src="http://x/y.png">'
+    )
+    text = pdf_text(render_report(worked, "en"), tmp_path)
+    assert "<script>alert(1)</script>" in text
+
+
+def test_the_fingerprint_changes_with_the_data_and_the_language(worked):  # noqa: F811
+    before = report_fingerprint(worked, "en")
+    assert report_fingerprint(worked, "en") == before
+    assert report_fingerprint(worked, "fr") != before
+    Response.objects.filter(assessment=worked).update(justification="changed")
+    assert report_fingerprint(worked, "en") != before
+
+
+def test_asking_twice_for_the_same_data_reuses_the_report(worked, django_capture_on_commit_callbacks):  # noqa: F811
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first, queued = report_request(assessment=worked, language="en")
+        again, queued_again = report_request(assessment=worked, language="en")
+    assert queued and not queued_again and first.pk == again.pk
+    assert len(callbacks) == 1
+
+
+def test_generation_keeps_a_valid_pdf_or_records_the_failure(worked, monkeypatch):  # noqa: F811
+    report = Report.objects.create(assessment=worked, language="en", fingerprint="x" * 64)
+    report_generate(report.pk)
+    report.refresh_from_db()
+    assert (report.status, report.progress) == ("done", 100)
+    assert report.file.read(5) == b"%PDF-"
+
+    failing = Report.objects.create(assessment=worked, language="fr", fingerprint="y" * 64)
+    monkeypatch.setattr(
+        "reports.services.render_report", lambda *a, **k: (_ for _ in ()).throw(ValueError("boom"))
+    )
+    report_generate(failing.pk)
+    failing.refresh_from_db()
+    assert failing.status == "failed" and "boom" in failing.error and not failing.file
+
+
+def test_the_report_pages_and_download(client, worked, django_capture_on_commit_callbacks):  # noqa: F811
+    client.force_login(worked.participants.get(role="coordinator").user)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("results:report_create", args=[worked.pk]), {"language": "en"})
+    report = Report.objects.get()
+    assert response["Location"] == reverse("results:report", args=[worked.pk, report.pk])
+    page = client.get(response["Location"])
+    assert 'hx-trigger="every 1s"' in page.text and 'aria-live="polite"' in page.text
+    download = reverse("results:report_download", args=[worked.pk, report.pk])
+    assert client.get(download).status_code == 404  # nothing half-written is served
+    report_generate(report.pk)
+    response = client.get(download)
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+
+
+def test_respondents_and_outsiders_cannot_generate_reports(client, worked, outsider):  # noqa: F811
+    url = reverse("results:report_create", args=[worked.pk])
+    client.force_login(worked.participants.filter(role="respondent").first().user)
+    assert client.post(url).status_code == 403
+    client.force_login(outsider)
+    assert client.post(url).status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_render_report_command(worked, tmp_path):  # noqa: F811
+    target = tmp_path / "out.pdf"
+    call_command("render_report", str(worked.pk), "--lang", "es", "-o", str(target), stdout=StringIO())
+    assert target.read_bytes()[:5] == b"%PDF-"
