@@ -183,7 +183,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "public": public,
         "disagreements": [i for i in results["indicators"] if i["disagreement"]],
         "can_report": request.user.has_perm("assessments.export_assessment", assessment),
-        "languages": settings.LANGUAGES,
+        "report_languages": settings.LANGUAGES,
     }
     if request.htmx:
         return render(request, "reports/dashboard.html#live", context)
