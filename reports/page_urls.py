@@ -15,6 +15,7 @@ urlpatterns = [
         views.report_download,
         name="report_download",
     ),
+    path("assessments/<int:pk>/data/<str:what>.<str:fmt>", views.data_download, name="data_download"),
     path("countries/<str:country>/", views.trend, name="trend"),
     path("benchmark/", views.benchmark, name="benchmark"),
     path("compare/", views.compare, name="compare"),

@@ -14,7 +14,7 @@ from assessments.access import assessment_for
 from assessments.models import Assessment
 from indicators.models import Framework
 from indicators.text import tr
-from reports import charts
+from reports import charts, exports
 from reports.charts import NO_VALUE
 from reports.comparisons import ComparisonError, benchmark_for, compare_for, trend_for
 from reports.models import Report
@@ -309,3 +309,38 @@ def report_download(request: HttpRequest, pk: int, report_id: int) -> FileRespon
     return FileResponse(
         report.file.open("rb"), as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"
     )
+
+
+# -- Data downloads -----------------------------------------------------------------------------
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def data_download(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpResponse:
+    """Responses (participants only: they name people) or results, as CSV or XLSX."""
+    assessment = assessment_for(request, pk)
+    lang = get_language()
+    if what == "responses":
+        if not request.user.has_perm("assessments.view_responses", assessment):
+            raise Http404
+        frames = {"responses": exports.responses_frame(assessment, lang)}
+    elif what == "results":
+        public = not request.user.has_perm("assessments.view_responses", assessment)
+        frames = exports.results_frames(assessment, lang, public=public)
+    else:
+        raise Http404
+    if fmt == "csv":
+        frame = frames.get(request.GET.get("table", "")) if len(frames) > 1 else next(iter(frames.values()))
+        frame = frame if frame is not None else frames["indicators"]
+        content = exports.to_csv(frame)
+    elif fmt == "xlsx":
+        content = exports.to_xlsx(frames)
+    else:
+        raise Http404
+    name = slugify(f"coherence-{assessment.country.code}-{assessment.area}-{assessment.round}-{what}")
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

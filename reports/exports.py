@@ -1,0 +1,107 @@
+"""Data downloads: responses and results as tables (CSV, XLSX) with labels in the reader's language."""
+
+import io
+
+import pandas as pd
+
+from assessments.models import Assessment, Response
+from indicators.text import tr
+from reports.results import assessment_results
+
+
+def responses_frame(assessment: Assessment, lang: str) -> pd.DataFrame:
+    """One row per participant x indicator answered."""
+    rows = Response.objects.filter(assessment=assessment).select_related(
+        "indicator", "level", "participant__user", "participant__institution"
+    )
+    columns = [
+        "indicator",
+        "question",
+        "institution",
+        "institution_kind",
+        "participant",
+        "answer",
+        "level",
+        "level_label",
+        "value",
+        "implementation",
+        "justification",
+        "updated_at",
+    ]
+    data = [
+        [
+            r.indicator.code,
+            tr(r.indicator.question, lang),
+            r.participant.institution.name if r.participant.institution else "",
+            r.participant.institution.get_kind_display() if r.participant.institution else "",
+            r.participant.user.get_full_name() or r.participant.user.get_username(),
+            r.get_answer_display(),
+            r.level.code if r.level else "",
+            tr(r.level.label, lang) if r.level else "",
+            r.level.value if r.level else None,
+            r.get_implementation_display() if r.implementation else "",
+            r.justification,
+            r.updated_at.replace(tzinfo=None),
+        ]
+        for r in rows.order_by("indicator__position", "participant__institution__name", "participant__pk")
+    ]
+    return pd.DataFrame(data, columns=columns)
+
+
+def results_frames(assessment: Assessment, lang: str, *, public: bool) -> dict[str, pd.DataFrame]:
+    """The results JSON as two tables: indicators and categories."""
+    results = assessment_results(assessment, lang=lang, public=public)
+    questions = {i.code: tr(i.question, lang) for i in assessment.framework.indicators.all()}
+    indicators = pd.DataFrame(
+        [
+            {
+                "indicator": i["code"],
+                "question": questions.get(i["code"], ""),
+                "value": i["value"],
+                "source": i["source"],
+                "answers": i["n_answers"],
+                "agreement": i["agreement"],
+                "spread": i["spread"],
+                "disagreement": i["disagreement"],
+                "evidence": i["evidence_count"],
+                **({} if public else {f"institution: {k}": v for k, v in i["institution_values"].items()}),
+            }
+            for i in results["indicators"]
+        ]
+    )
+    categories = pd.DataFrame(
+        [
+            {
+                "dimension": dimension,
+                **{
+                    k: c[k]
+                    for k in (
+                        "code",
+                        "label",
+                        "parent",
+                        "score",
+                        "band",
+                        "completeness",
+                        "n_indicators",
+                        "paper_only_share",
+                    )
+                },
+            }
+            for dimension, items in results["dimensions"].items()
+            for c in items
+        ]
+    )
+    return {"indicators": indicators, "categories": categories}
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    # utf-8-sig so that spreadsheet programs read accents correctly.
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in frames.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()

@@ -1,0 +1,49 @@
+"""Data downloads: CSV and XLSX of answers (participants only) and results (public once published)."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from assessments.models import Assessment
+from tests.reports.test_results import worked  # noqa: F401  (the worked example as a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(assessment, what, fmt):
+    return reverse("results:data_download", args=[assessment.pk, what, fmt])
+
+
+def test_participants_download_every_answer_as_csv(client, worked):  # noqa: F811
+    client.force_login(worked.participants.get(role="reviewer").user)
+    response = client.get(url(worked, "responses", "csv"))
+    text = response.content.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("indicator,question,institution")
+    assert len(lines) == 1 + 6  # six answers in the worked example
+    assert response["Content-Disposition"].endswith('-responses.csv"')
+
+
+def test_results_as_xlsx_have_indicators_and_categories(client, worked):  # noqa: F811
+    client.force_login(worked.participants.get(role="reviewer").user)
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url(worked, "results", "xlsx")).content))
+    assert workbook.sheetnames == ["indicators", "categories"]
+    rows = list(workbook["indicators"].values)
+    values = {row[0]: row[2] for row in rows[1:]}
+    assert values == {"A": 25, "B": 100, "C": 75}
+    assert "institution: Labour" in rows[0]
+
+
+def test_the_public_gets_published_results_but_never_the_answers(client, worked):  # noqa: F811
+    Assessment.objects.filter(pk=worked.pk).update(status="published")
+    assert client.get(url(worked, "responses", "csv")).status_code == 404
+    text = client.get(url(worked, "results", "csv")).content.decode("utf-8-sig")
+    assert "institution:" not in text and "A," in text
+
+
+def test_unknown_tables_and_formats_are_404(client, worked):  # noqa: F811
+    client.force_login(worked.participants.get(role="reviewer").user)
+    assert client.get(url(worked, "secrets", "csv")).status_code == 404
+    assert client.get(url(worked, "results", "exe")).status_code == 404
