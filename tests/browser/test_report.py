@@ -1,0 +1,61 @@
+"""A coordinator generates the country report, watches it progress, and downloads a valid PDF."""
+
+import subprocess
+import threading
+
+from django_tasks_db.management.commands.db_worker import Worker
+from playwright.sync_api import Page, expect
+
+from reports.results import assessment_results
+from tests.browser.test_assessment_flows import sign_in
+
+
+def test_a_coordinator_generates_watches_and_downloads_the_report(
+    page: Page, live_server, assessment, coordinator, respondent_labour, tmp_path
+):
+    from assessments.services import response_set
+    from tests.people import participant_of
+
+    response_set(
+        assessment=assessment,
+        indicator=assessment.framework.indicators.get(code="RL-01"),
+        participant=participant_of(assessment, respondent_labour),
+        user=respondent_labour,
+        answer="level",
+        level_code="3",
+        expected_version=0,
+    )
+    sign_in(page, live_server, "camila")
+    page.goto(f"{live_server.url}/en/results/assessments/{assessment.pk}/")
+    page.get_by_role("button", name="Generate the country report (PDF)").click()
+    expect(page.locator("#report-status")).to_contain_text("Waiting for a worker")
+
+    # The real database worker, in a thread (no signal handlers there) so that it shares the test database.
+    worker = threading.Thread(
+        target=Worker(
+            queue_names=["default"],
+            interval=0.1,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="browser-test",
+            excluded_queue_names=[],
+        ).run
+    )
+    worker.start()
+    expect(page.get_by_role("link", name="Download the PDF")).to_be_visible(timeout=60_000)
+    worker.join(timeout=60)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDF").click()
+    pdf = tmp_path / "report.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")], check=True
+    )
+    assert (tmp_path / "page-1.png").exists()
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    results = assessment_results(assessment)
+    assert f"{results['overall']['score']:.1f}" in text
