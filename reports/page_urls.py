@@ -16,6 +16,12 @@ urlpatterns = [
         name="report_download",
     ),
     path("assessments/<int:pk>/data/<str:what>.<str:fmt>", views.data_download, name="data_download"),
+    path("assessments/<int:pk>/summary.pdf", views.summary_pdf, name="summary_pdf"),
+    path(
+        "frameworks/<slug:slug>/<str:version>/questionnaire.pdf",
+        views.questionnaire_pdf,
+        name="questionnaire_pdf",
+    ),
     path("countries/<str:country>/", views.trend, name="trend"),
     path("benchmark/", views.benchmark, name="benchmark"),
     path("compare/", views.compare, name="compare"),

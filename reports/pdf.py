@@ -42,7 +42,9 @@ def _findings(categories: list[dict]) -> tuple[list[dict], list[dict]]:
     return sorted(strong, key=lambda c: -c["score"]), sorted(weak, key=lambda c: c["score"])
 
 
-def report_context(assessment: Assessment, lang: str, progress: Progress | None = None) -> dict:
+def report_context(
+    assessment: Assessment, lang: str, progress: Progress | None = None, *, with_charts: bool = True
+) -> dict:
     progress = progress or (lambda percent, message: None)
     progress(10, "results")
     results = assessment_results(assessment, lang=lang)
@@ -58,9 +60,9 @@ def report_context(assessment: Assessment, lang: str, progress: Progress | None 
 
     progress(30, "charts")
     figures = {}
-    if criteria:
+    if criteria and with_charts:
         figures["radar"] = chart_svg(charts.radar(results["dimensions"][criteria]))
-    if stages:
+    if stages and with_charts:
         figures["stages"] = chart_svg(charts.bars(results["dimensions"][stages], color=charts.PALETTE[2]))
 
     progress(60, "annex")
@@ -157,5 +159,30 @@ def render_report(assessment: Assessment, lang: str | None = None, progress: Pro
         html = render_to_string("reports/pdf/report.html", context)
     if progress:
         progress(90, "pdf")
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+    return _pdf(html)
+
+
+def _pdf(html: str) -> bytes:
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+
+
+def render_summary(assessment: Assessment, lang: str | None = None) -> bytes:
+    """A one-page summary: the key figures and findings, no charts (quick enough to make on request)."""
+    lang = lang or assessment.language
+    with translation.override(lang):
+        context = report_context(assessment, lang, with_charts=False)
+        return _pdf(render_to_string("reports/pdf/summary.html", context))
+
+
+def render_questionnaire(framework, lang: str) -> bytes:
+    """A blank questionnaire of a framework, for paper workshops."""
+    with translation.override(lang):
+        context = {
+            "framework": framework,
+            "lang": lang,
+            "levels": list(framework.scale.levels.all()),
+            "indicators": list(framework.indicators.all()),
+        }
+        return _pdf(render_to_string("reports/pdf/questionnaire.html", context))

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -18,6 +20,7 @@ from reports import charts, exports
 from reports.charts import NO_VALUE
 from reports.comparisons import ComparisonError, benchmark_for, compare_for, trend_for
 from reports.models import Report
+from reports.pdf import render_questionnaire, render_summary
 from reports.results import assessment_results
 from reports.services import report_request
 
@@ -343,4 +346,25 @@ def data_download(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpRes
     name = slugify(f"coherence-{assessment.country.code}-{assessment.area}-{assessment.round}-{what}")
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one-page summary, made on request."""
+    assessment = assessment_for(request, pk, "assessments.export_assessment")
+    name = slugify(f"coherence-{assessment.country.code}-{assessment.area}-{assessment.round}-summary")
+    response = HttpResponse(render_summary(assessment, get_language()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+def questionnaire_pdf(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    if not request.user.has_perm("indicators.browse_framework"):
+        raise PermissionDenied
+    framework = get_object_or_404(Framework, slug=slug, version=version)
+    response = HttpResponse(render_questionnaire(framework, get_language()), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{slugify(f"{slug}-{version}-questionnaire")}.pdf"'
+    )
     return response

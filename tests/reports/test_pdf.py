@@ -112,3 +112,22 @@ def test_render_report_command(worked, tmp_path):  # noqa: F811
     target = tmp_path / "out.pdf"
     call_command("render_report", str(worked.pk), "--lang", "es", "-o", str(target), stdout=StringIO())
     assert target.read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_one_page_summary_has_one_page_and_the_overall_score(client, worked, tmp_path):  # noqa: F811
+    client.force_login(worked.participants.get(role="coordinator").user)
+    response = client.get(reverse("results:summary_pdf", args=[worked.pk]))
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(response.content)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info
+    assert "75.0" in pdf_text(response.content, tmp_path)
+
+
+def test_the_blank_questionnaire_pdf_lists_every_question(client, worked, tmp_path):  # noqa: F811
+    client.force_login(worked.participants.get(role="coordinator").user)
+    response = client.get(reverse("results:questionnaire_pdf", args=["worked-example", "1"]))
+    text = pdf_text(response.content, tmp_path)
+    assert all(question in text for question in ("A?", "B?", "C?"))
+    client.logout()
+    assert client.get(reverse("results:questionnaire_pdf", args=["worked-example", "1"])).status_code == 302
