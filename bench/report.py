@@ -2,22 +2,17 @@
 
 import io
 import json
-import os
 import resource
 import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coherence.settings")
-BENCH_DB = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", BENCH_DB)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from _django import setup
 
-django.setup()
+setup()
 
 from django.core.management import call_command  # noqa: E402
 

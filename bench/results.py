@@ -2,23 +2,17 @@
 
 import io
 import json
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coherence.settings")
-BENCH_DB = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", BENCH_DB)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from _django import setup
 
-django.setup()
+setup()
 
-import pandas as pd  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -27,7 +21,7 @@ from assessments.models import Assessment, Response  # noqa: E402
 from reports.comparisons import benchmark_for  # noqa: E402
 from reports.management.commands.seed_bench import BENCH_SLUG  # noqa: E402
 from reports.results import assessment_results  # noqa: E402
-from reports.selectors import RESPONSE_COLUMNS  # noqa: E402
+from reports.selectors import responses_frame  # noqa: E402
 
 
 def timed(function, repeat: int) -> tuple[float, object]:
@@ -50,15 +44,7 @@ def main() -> None:
         return assessment_results(Assessment.objects.select_related("framework").get(pk=large.pk))
 
     def bare_fetch():
-        rows = Response.objects.filter(assessment=large).values_list(
-            "indicator__code",
-            "participant_id",
-            "participant__institution__name",
-            "answer",
-            "level__value",
-            "implementation",
-        )
-        return pd.DataFrame(list(rows), columns=RESPONSE_COLUMNS)
+        return responses_frame(Response.objects.filter(assessment=large))
 
     results_ms, data = timed(results, 15)
     fetch_ms, frame = timed(bare_fetch, 15)

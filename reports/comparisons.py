@@ -13,7 +13,7 @@ from indicators.models import Framework
 from reports import analysis
 from reports.regions import country_regions
 from reports.results import json_number
-from reports.selectors import RESPONSE_COLUMNS, assessment_frames, framework_frames
+from reports.selectors import assessment_frames, consensus_frame, framework_frames, responses_frame
 
 Status = Assessment.Status
 
@@ -21,30 +21,8 @@ Status = Assessment.Status
 def _batched_results(assessments: list[Assessment]) -> dict[int, pd.DataFrame]:
     """Indicator results of many assessments from two queries."""
     ids = [a.pk for a in assessments]
-    responses = pd.DataFrame(
-        list(
-            Response.objects.filter(assessment_id__in=ids).values_list(
-                "assessment_id",
-                "indicator__code",
-                "participant_id",
-                "participant__institution__name",
-                "answer",
-                "level__value",
-                "implementation",
-            )
-        ),
-        columns=["assessment", *RESPONSE_COLUMNS],
-    )
-    responses["value"] = pd.to_numeric(responses["value"], errors="coerce").astype(float)
-    consensus = pd.DataFrame(
-        list(
-            Consensus.objects.filter(assessment_id__in=ids).values_list(
-                "assessment_id", "indicator__code", "answer", "level__value"
-            )
-        ),
-        columns=["assessment", "indicator", "answer", "value"],
-    )
-    consensus["value"] = pd.to_numeric(consensus["value"], errors="coerce").astype(float)
+    responses = responses_frame(Response.objects.filter(assessment_id__in=ids), per_assessment=True)
+    consensus = consensus_frame(Consensus.objects.filter(assessment_id__in=ids), per_assessment=True)
     by_assessment_r = dict(tuple(responses.groupby("assessment"))) if len(responses) else {}
     by_assessment_c = dict(tuple(consensus.groupby("assessment"))) if len(consensus) else {}
     results = {}

@@ -16,6 +16,35 @@ from indicators.models import Category, Framework, Indicator, Level
 from reports.analysis import Band
 
 RESPONSE_COLUMNS = ["indicator", "participant", "institution", "answer", "value", "implementation"]
+RESPONSE_FIELDS = (
+    "indicator__code",
+    "participant_id",
+    "participant__institution__name",
+    "answer",
+    "level__value",
+    "implementation",
+)
+CONSENSUS_FIELDS = ("indicator__code", "answer", "level__value")
+
+
+def rows_frame(queryset, fields: tuple, columns: list[str], *, per_assessment: bool = False) -> pd.DataFrame:
+    """Rows of responses or consensus as an analysis frame (with an `assessment` column when asked), values
+    as floats (NaN where there is no level)."""
+    if per_assessment:
+        fields, columns = ("assessment_id", *fields), ["assessment", *columns]
+    frame = pd.DataFrame(list(queryset.values_list(*fields)), columns=columns)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    return frame
+
+
+def responses_frame(queryset, *, per_assessment: bool = False) -> pd.DataFrame:
+    return rows_frame(queryset, RESPONSE_FIELDS, RESPONSE_COLUMNS, per_assessment=per_assessment)
+
+
+def consensus_frame(queryset, *, per_assessment: bool = False) -> pd.DataFrame:
+    return rows_frame(
+        queryset, CONSENSUS_FIELDS, ["indicator", "answer", "value"], per_assessment=per_assessment
+    )
 
 
 @dataclass(frozen=True)
@@ -129,29 +158,8 @@ def _read_framework(framework: Framework) -> FrameworkFrames:
 def assessment_frames(assessment: Assessment) -> AssessmentFrames:
     """Everything the analysis needs about one assessment (4 queries once the framework is cached)."""
     structure = framework_frames(assessment.framework)
-    responses = pd.DataFrame(
-        list(
-            Response.objects.filter(assessment=assessment).values_list(
-                "indicator__code",
-                "participant_id",
-                "participant__institution__name",
-                "answer",
-                "level__value",
-                "implementation",
-            )
-        ),
-        columns=RESPONSE_COLUMNS,
-    )
-    responses["value"] = pd.to_numeric(responses["value"], errors="coerce").astype(float)
-    consensus = pd.DataFrame(
-        list(
-            Consensus.objects.filter(assessment=assessment).values_list(
-                "indicator__code", "answer", "level__value"
-            )
-        ),
-        columns=["indicator", "answer", "value"],
-    )
-    consensus["value"] = pd.to_numeric(consensus["value"], errors="coerce").astype(float)
+    responses = responses_frame(Response.objects.filter(assessment=assessment))
+    consensus = consensus_frame(Consensus.objects.filter(assessment=assessment))
     respondents = list(
         Participant.objects.filter(assessment=assessment, institution__isnull=False).values_list(
             "pk", "institution__name", "institution__kind"
