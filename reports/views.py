@@ -223,6 +223,13 @@ def benchmark(request: HttpRequest) -> HttpResponse:
     data = benchmark_for(framework_slug=slug, round_label=request.GET.get("round") or None)
     region = request.GET.get("region", "")
     countries = [c for c in data["countries"] if not region or c["sdg_region"] == region]
+    # Sorting by score is a ranking: offered only where the framework allows one.
+    sort = request.GET.get("sort", "score" if data["ranking"] else "name")
+    if sort == "name" or not data["ranking"]:
+        sort = "name"
+        countries = sorted(countries, key=lambda c: c["name"])
+    elif sort == "region":
+        countries = sorted(countries, key=lambda c: (c["sdg_region"], c["name"]))
     highlight = request.GET.get("country", "").upper() or None
     figure = Figure(
         "benchmark",
@@ -245,6 +252,7 @@ def benchmark(request: HttpRequest) -> HttpResponse:
         "regions": regions,
         "region": region,
         "highlight": highlight,
+        "sort": sort,
         "bands": {b.code: tr(b.label) for b in framework.bands.all()},
     }
     return render(request, "reports/benchmark.html", context)

@@ -53,3 +53,37 @@ def test_a_new_answer_moves_the_criterion_score_on_the_dashboard(
     page.goto(f"{live_server.url}/en/results/assessments/{assessment.pk}/")
     assert page.evaluate(radar) == 75
     expect(page.locator("#overall-score")).to_have_text("75")
+
+
+def test_every_results_page_draws_locally_at_desktop_and_phone_widths(
+    page: Page, live_server, assessment, coordinator, reviewer, respondent_labour, screenshot_dir
+):
+    from assessments.models import Assessment
+    from assessments.services import response_set
+    from tests.people import participant_of
+
+    response_set(
+        assessment=assessment,
+        indicator=assessment.framework.indicators.get(code="SD-01"),
+        participant=participant_of(assessment, respondent_labour),
+        user=respondent_labour,
+        answer="level",
+        level_code="2",
+        expected_version=0,
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(status="published")
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
+    pages = {
+        "trend": ("/en/results/countries/XA/?framework=small", "chart-trend", 1),
+        "benchmark": ("/en/results/benchmark/?framework=small&country=XA", "chart-benchmark", 1),
+        "compare": (f"/en/results/compare/?a={assessment.pk}&b={assessment.pk}", "chart-comparison", 2),
+    }
+    for name, (path, chart, traces) in pages.items():
+        for width, suffix in ((1280, ""), (390, "-phone")):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(live_server.url + path)
+            expect(page.locator(f"#{chart} .main-svg").first).to_be_visible()
+            assert page.evaluate(f"document.getElementById('{chart}').data.length") == traces
+            page.screenshot(path=screenshot_dir / f"{name}{suffix}.png", full_page=True)
+    assert hosts == {urlparse(live_server.url).netloc}

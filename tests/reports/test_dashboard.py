@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Assessment
+from indicators.models import Framework
 from tests.reports.test_results import worked  # noqa: F401  (the worked example as a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,13 @@ def test_trend_benchmark_and_comparison_pages(client, worked):  # noqa: F811
     compare = client.get(reverse("results:compare") + f"?a={worked.pk}&b={worked.pk}")
     assert compare.status_code == 200
     assert client.get(reverse("results:benchmark") + "?framework=nope").status_code == 404
+
+
+def test_the_benchmark_table_sorts_but_never_by_score_without_ranking(client, worked):  # noqa: F811
+    Assessment.objects.filter(pk=worked.pk).update(status="published")
+    url = reverse("results:benchmark") + "?framework=worked-example"
+    assert client.get(url + "&sort=region").context["sort"] == "region"
+    Framework.objects.filter(slug="worked-example").update(ranking=False)
+    page = client.get(url + "&sort=score")
+    assert page.context["sort"] == "name"
+    assert '<th scope="col">#</th>' not in page.text
