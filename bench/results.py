@@ -15,7 +15,9 @@ setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from assessments.models import Assessment, Response  # noqa: E402
 from reports.comparisons import benchmark_for  # noqa: E402
@@ -52,6 +54,11 @@ def main() -> None:
     with CaptureQueriesContext(connection) as queries:
         results()
     benchmark_ms, bench = timed(lambda: benchmark_for(framework_slug=BENCH_SLUG), 5)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(large.participants.first().user)
+    dashboard_url = reverse("results:dashboard", args=[large.pk])
+    dashboard_ms, page = timed(lambda: client.get(dashboard_url), 10)
+    assert page.status_code == 200, page.status_code
     summary = {
         "assessment": {
             "indicators": len(data["indicators"]),
@@ -62,6 +69,10 @@ def main() -> None:
             "bare_fetch_ms": round(fetch_ms, 1),
             "ratio_to_bare_fetch": round(results_ms / fetch_ms, 2),
             "targets": {"results_ms": 150, "queries": 8, "ratio_to_bare_fetch": 2},
+        },
+        "dashboard": {
+            "server_ms": round(dashboard_ms, 1),
+            "targets": {"server_ms": 300},
         },
         "benchmark": {
             "countries": len(bench["countries"]),

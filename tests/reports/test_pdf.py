@@ -40,7 +40,7 @@ def test_a_validated_report_has_no_draft_mark_and_reads_in_french(worked, tmp_pa
     worked.refresh_from_db()
     text = pdf_text(render_report(worked, "fr"), tmp_path)
     assert "Draft" not in text and "Projet" not in text
-    assert "Sommaire" in text or "Résumé" in text
+    assert "Synthèse" in text and "Méthode" in text and "Constats sur la cohérence" in text
 
 
 def test_html_in_a_justification_is_printed_as_text(worked, tmp_path):  # noqa: F811
