@@ -167,6 +167,14 @@ class Implementation(models.TextChoices):
     PRACTICE = "practice", _("Implemented in practice")
 
 
+def level_iff_answer_level(prefix: str) -> models.CheckConstraint:
+    """A level is stored exactly when the answer is a level (never beside N/A or don't know)."""
+    return models.CheckConstraint(
+        condition=(Q(answer="level") & Q(level__isnull=False)) | (~Q(answer="level") & Q(level__isnull=True)),
+        name=f"{prefix}_level_iff_answer_level",
+    )
+
+
 class Response(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="responses")
@@ -184,11 +192,7 @@ class Response(models.Model):
             models.UniqueConstraint(
                 fields=["assessment", "indicator", "participant"], name="response_one_per_participant"
             ),
-            models.CheckConstraint(
-                condition=(Q(answer="level") & Q(level__isnull=False))
-                | (~Q(answer="level") & Q(level__isnull=True)),
-                name="response_level_iff_answer_level",
-            ),
+            level_iff_answer_level("response"),
         ]
 
     def __str__(self) -> str:
@@ -214,11 +218,7 @@ class Consensus(models.Model):
         verbose_name_plural = _("consensus")
         constraints = [
             models.UniqueConstraint(fields=["assessment", "indicator"], name="consensus_one_per_indicator"),
-            models.CheckConstraint(
-                condition=(Q(answer="level") & Q(level__isnull=False))
-                | (~Q(answer="level") & Q(level__isnull=True)),
-                name="consensus_level_iff_answer_level",
-            ),
+            level_iff_answer_level("consensus"),
         ]
 
     def __str__(self) -> str:

@@ -313,3 +313,11 @@ def test_the_list_page_uses_a_bounded_number_of_queries(
     client.force_login(coordinator)
     with django_assert_max_num_queries(6):
         client.get(reverse("assessments:assessment_list"))
+
+
+def test_outsiders_cannot_load_a_scoring_card(client, assessment, outsider, observer):
+    url = reverse("assessments:score_card", args=[assessment.pk, "RL-01"])
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(observer)  # a participant may reload a card, read-only
+    assert client.get(url).status_code == 200

@@ -131,3 +131,10 @@ def test_the_blank_questionnaire_pdf_lists_every_question(client, worked, tmp_pa
     assert all(question in text for question in ("A?", "B?", "C?"))
     client.logout()
     assert client.get(reverse("results:questionnaire_pdf", args=["worked-example", "1"])).status_code == 302
+
+
+def test_outsiders_cannot_see_or_download_a_report(client, worked, outsider):  # noqa: F811
+    report = Report.objects.create(assessment=worked, language="en", fingerprint="z" * 64, status="done")
+    client.force_login(outsider)
+    assert client.get(reverse("results:report", args=[worked.pk, report.pk])).status_code == 404
+    assert client.get(reverse("results:report_download", args=[worked.pk, report.pk])).status_code == 404
