@@ -69,7 +69,11 @@ def test_a_respondent_scores_with_the_keyboard_and_answers_save_as_they_go(
     expect(card.locator("#status-RL-01")).to_contain_text("Saved at")
     card.locator("#j-RL-01").focus()
     page.keyboard.type("Decree 4/2021 applies to all agencies.")
-    page.keyboard.press("Tab")
+    # Leaving the box saves it: wait for the save that carries the whole text before going on.
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and "agencies." in (r.request.post_data or "")
+    ):
+        page.keyboard.press("Tab")
     expect(page.locator("#progress-overall")).to_contain_text("1 of 2 answered")
     page.screenshot(path=screenshot_dir / "score.png", full_page=True)
 
