@@ -182,6 +182,10 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     by = request.GET.get("by", "criterion")
     page = selectors.score_page(assessment=assessment, participant=participant, by=by)
     can_score = request.user.has_perm("assessments.score_assessment", assessment)
+    # One group at a time keeps the page short on a phone; without ?group every group is shown.
+    codes = [g.category.code for g in page.groups]
+    group = request.GET.get("group")
+    position = codes.index(group) if group in codes else None
     return render(
         request,
         "assessments/score.html",
@@ -189,6 +193,10 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "participant": participant,
             "page": page,
+            "shown_groups": page.groups if position is None else [page.groups[position]],
+            "selected_group": group if position is not None else "",
+            "previous_group": codes[position - 1] if position else None,
+            "next_group": codes[position + 1] if position is not None and position + 1 < len(codes) else None,
             "by": by,
             "can_score": can_score,
         },

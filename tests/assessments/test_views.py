@@ -321,3 +321,13 @@ def test_outsiders_cannot_load_a_scoring_card(client, assessment, outsider, obse
     assert client.get(url).status_code == 404
     client.force_login(observer)  # a participant may reload a card, read-only
     assert client.get(url).status_code == 200
+
+
+def test_the_scoring_page_shows_one_group_at_a_time_when_asked(client, assessment, respondent_labour):
+    client.force_login(respondent_labour)
+    url = reverse("assessments:score", args=[assessment.pk])
+    page = client.get(url + "?group=SD")
+    assert [g.category.code for g in page.context["shown_groups"]] == ["SD"]
+    assert page.context["previous_group"] == "RL" and page.context["next_group"] is None
+    assert 'id="card-RL-01"' not in page.text and 'id="card-SD-01"' in page.text
+    assert len(client.get(url + "?group=nope").context["shown_groups"]) == 2
