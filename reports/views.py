@@ -173,11 +173,25 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     filter_dimension = request.GET.get("dimension") or ""
     dims = list(framework.dimensions.all())
     chosen = next((d for d in dims if d.code == filter_dimension), None)
+    figures = _dashboard_figures(results, framework)
+    if chosen:
+        categories = results["dimensions"].get(chosen.code, [])
+        figures.insert(
+            0,
+            Figure(
+                "chosen",
+                tr(chosen.label),
+                _("Score of each category of the chosen dimension, 0 to 100."),
+                charts.to_html(charts.bars(categories, color=charts.PALETTE[3]), "chart-chosen"),
+                [tr(chosen.label), _("Score")],
+                [[c["label"], _score(c["score"])] for c in categories if c.get("parent") is None],
+            ),
+        )
     context = {
         "assessment": assessment,
         "results": results,
         "band_labels": {b.code: tr(b.label) for b in framework.bands.all()},
-        "figures": _dashboard_figures(results, framework),
+        "figures": figures,
         "dimensions": dims,
         "chosen": chosen,
         "chosen_categories": results["dimensions"].get(chosen.code, []) if chosen else [],

@@ -54,6 +54,8 @@ def test_filtering_by_a_dimension_lists_its_categories(client, worked):  # noqa:
     client.force_login(worked.participants.get(role="reviewer").user)
     page = client.get(dashboard(worked) + "?dimension=stage")
     assert [c["code"] for c in page.context["chosen_categories"]] == ["PD", "RR", "CC"]
+    chosen = page.context["figures"][0]
+    assert chosen.id == "chosen" and [row[1] for row in chosen.rows] == ["25.0", "100.0", "75.0"]
 
 
 def test_the_dashboard_uses_a_bounded_number_of_queries(client, worked, django_assert_max_num_queries):  # noqa: F811
