@@ -7,6 +7,7 @@ from `reports.analysis`, exactly as for a single assessment.
 import pandas as pd
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Consensus, Response
 from indicators.models import Framework
@@ -210,7 +211,7 @@ class ComparisonError(Exception):
 def compare_for(a: Assessment, b: Assessment) -> dict:
     """Two assessments of one framework side by side, indicator by indicator (b minus a)."""
     if a.framework.slug != b.framework.slug:
-        raise ComparisonError("Only assessments of the same framework can be compared.")
+        raise ComparisonError(_("Only assessments of the same framework can be compared."))
     results = {}
     for assessment in (a, b):
         frames = assessment_frames(assessment)

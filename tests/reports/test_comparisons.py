@@ -68,3 +68,17 @@ def test_comparing_needs_access_to_both(client, two_rounds, outsider):
     client.force_login(outsider)
     assert client.get(reverse("reports:compare_json") + f"?a={first.pk}&b={second.pk}").status_code == 404
     assert client.get(reverse("reports:compare_json") + "?a=x").status_code == 400
+
+
+def test_assessments_of_different_frameworks_are_not_compared(client, assessment, coordinator):
+    from indicators.services import framework_load
+    from tests.frameworks import dump
+    from tests.reports.test_results import WORKED
+
+    other = assessment_create(
+        user=coordinator, country="XA", framework=framework_load(text=dump(WORKED)).framework, round="x"
+    )
+    client.force_login(coordinator)
+    response = client.get(reverse("reports:compare_json") + f"?a={assessment.pk}&b={other.pk}")
+    assert response.status_code == 400
+    assert "same framework" in response.json()["error"]
