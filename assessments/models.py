@@ -71,6 +71,9 @@ class Assessment(models.Model):
         help_text=_("Once published, show the justifications of answers (never who gave them)."),
     )
     is_demo = models.BooleanField(default=False, help_text=_("Fictional data, marked as such everywhere."))
+    # Bumped by every write service (answers, consensus, evidence, actions, people, status): caches of
+    # results and generated reports are keyed by it, so they are fresh the moment anything changes.
+    data_version = models.PositiveIntegerField(default=0, editable=False)
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_rounds"
     )
@@ -79,7 +82,7 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "data_version"])
 
     class Meta:
         ordering = ["country", "area", "-round", "-created_at"]

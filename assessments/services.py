@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,12 @@ class StaleEdit(AssessmentError):
     def __init__(self, message: str, current):
         super().__init__(message)
         self.current = current
+
+
+def assessment_touch(assessment: Assessment) -> None:
+    """Record that the assessment's data changed: results and reports cached under the old data version
+    are no longer used. Every write service calls it inside its transaction."""
+    Assessment.objects.filter(pk=assessment.pk).update(data_version=F("data_version") + 1)
 
 
 def _clean_save(obj, **kwargs) -> None:
@@ -108,6 +115,7 @@ def institution_add(*, assessment: Assessment, name: str, kind: str) -> Institut
         institution = Institution(name=name, kind=kind, country=assessment.country)
         _clean_save(institution)
     assessment.institutions.add(institution)
+    assessment_touch(assessment)
     return institution
 
 
@@ -133,6 +141,7 @@ def participant_add(
             % {"name": user.get_full_name() or user.get_username(), "role": participant.get_role_display()}
         )
     forget_roles(user)
+    assessment_touch(assessment)
     return participant
 
 
@@ -276,6 +285,7 @@ def response_set(
     response.version = current_version + 1
     response._history_user = user
     _clean_save(response)
+    assessment_touch(assessment)
     return response
 
 
@@ -309,6 +319,7 @@ def consensus_set(
     consensus.version = current_version + 1
     consensus._history_user = user
     _clean_save(consensus)
+    assessment_touch(assessment)
     return consensus
 
 
@@ -319,6 +330,7 @@ def consensus_clear(*, assessment: Assessment, indicator: Indicator, user: Abstr
     for consensus in Consensus.objects.filter(assessment=assessment, indicator=indicator):
         consensus._history_user = user
         consensus.delete()
+    assessment_touch(assessment)
 
 
 # -- Workflow -----------------------------------------------------------------------------------
@@ -362,6 +374,7 @@ def assessment_transition(
     locked.status = to
     locked._history_user = user
     locked.save(update_fields=["status", "updated_at"])
+    assessment_touch(locked)
     assessment.status = to
     return StatusChange.objects.create(
         assessment=assessment, from_status=source, to_status=to, by=user, comment=comment
@@ -401,6 +414,7 @@ def action_create(
     action._history_user = user
     _clean_save(action)
     action.indicators.set(indicators)
+    assessment_touch(assessment)
     return action
 
 
@@ -528,6 +542,7 @@ def evidence_add(
         if evidence.file:
             evidence.file.delete(save=False)
         raise
+    assessment_touch(assessment)
     return evidence
 
 
@@ -540,6 +555,7 @@ def evidence_delete(*, evidence: Evidence, user: AbstractBaseUser) -> None:
     stored = evidence.file.name if evidence.file else None
     storage = evidence.file.storage if evidence.file else None
     evidence.delete()
+    assessment_touch(assessment)
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
 
@@ -560,6 +576,7 @@ def action_update(*, action: Action, user: AbstractBaseUser, **fields) -> Action
         for indicator in indicators:
             _require_indicator(action.assessment, indicator)
         action.indicators.set(indicators)
+    assessment_touch(action.assessment)
     return action
 
 
@@ -580,6 +597,7 @@ def participant_remove(*, participant: Participant, user: AbstractBaseUser) -> i
     answers = participant.responses.count()
     participant.delete()
     forget_roles(participant.user)
+    assessment_touch(assessment)
     return answers
 
 
@@ -594,3 +612,4 @@ def institution_remove(*, assessment: Assessment, institution: Institution, user
             % {"name": institution.name}
         )
     assessment.institutions.remove(institution)
+    assessment_touch(assessment)

@@ -32,6 +32,7 @@ from assessments.forms import (
 )
 from assessments.models import Assessment, Invitation
 from assessments.services import AssessmentError, StaleEdit
+from assessments.visibility import AssessmentView, audience_of
 
 Status = Assessment.Status
 
@@ -293,13 +294,13 @@ def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "can_upload": request.user.has_perm("assessments.upload_evidence", assessment),
         "can_manage_actions": request.user.has_perm("assessments.manage_actions", assessment),
     }
-    if request.user.has_perm("assessments.view_responses", assessment):
+    view = AssessmentView(assessment, audience_of(request.user, assessment))
+    context["shows_people"] = view.shows_people
+    if not view.public:
         context["answers"] = selectors.indicator_answers(assessment=assessment, indicator=indicator)
         context["history"] = selectors.indicator_history(assessment=assessment, indicator=indicator)
-    elif assessment.is_published and assessment.publish_justifications:
-        # The coordinator chose to publish the reasons given, never who gave them.
-        answers = selectors.indicator_answers(assessment=assessment, indicator=indicator)
-        context["public_justifications"] = sorted(r.justification for r in answers if r.justification)
+    else:
+        context["public_justifications"] = view.justifications(code).get(code, [])
     if request.user.has_perm("assessments.set_consensus", assessment):
         initial = {"version": consensus.version if consensus else 0}
         if consensus:

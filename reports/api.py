@@ -5,9 +5,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.access import assessment_for
+from assessments.visibility import audience_of
 from indicators.models import Framework
 from reports.comparisons import ComparisonError, benchmark_for, compare_for, trend_for
-from reports.results import assessment_results
+from reports.results import results_for
 
 
 def _json(data: dict, status: int = 200) -> JsonResponse:
@@ -17,9 +18,8 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
 @require_GET
 def results_json(request: HttpRequest, pk: int) -> JsonResponse:
     assessment = assessment_for(request, pk)
-    public = not request.user.has_perm("assessments.view_responses", assessment)
     lang = request.GET.get("lang") or None
-    return _json(assessment_results(assessment, lang=lang, public=public))
+    return _json(results_for(assessment, audience=audience_of(request.user, assessment), lang=lang))
 
 
 @require_GET

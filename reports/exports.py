@@ -5,8 +5,8 @@ import io
 import pandas as pd
 
 from assessments.models import Assessment, Response
+from assessments.visibility import AssessmentView
 from indicators.text import tr
-from reports.results import assessment_results
 
 
 def responses_frame(assessment: Assessment, lang: str) -> pd.DataFrame:
@@ -48,9 +48,9 @@ def responses_frame(assessment: Assessment, lang: str) -> pd.DataFrame:
     return pd.DataFrame(data, columns=columns)
 
 
-def results_frames(assessment: Assessment, lang: str, *, public: bool) -> dict[str, pd.DataFrame]:
-    """The results JSON as two tables: indicators and categories."""
-    results = assessment_results(assessment, lang=lang, public=public)
+def results_frames(view: AssessmentView, lang: str) -> dict[str, pd.DataFrame]:
+    """The results as its audience may see them, as two tables: indicators and categories."""
+    assessment, results = view.assessment, view.results
     questions = {i.code: tr(i.question, lang) for i in assessment.framework.indicators.all()}
     indicators = pd.DataFrame(
         [
@@ -64,7 +64,7 @@ def results_frames(assessment: Assessment, lang: str, *, public: bool) -> dict[s
                 "spread": i["spread"],
                 "disagreement": i["disagreement"],
                 "evidence": i["evidence_count"],
-                **({} if public else {f"institution: {k}": v for k, v in i["institution_values"].items()}),
+                **{f"institution: {k}": v for k, v in i["institution_values"].items()},
             }
             for i in results["indicators"]
         ]

@@ -8,10 +8,24 @@ from assessments.models import Assessment
 
 
 def report_path(instance: "Report", filename: str) -> str:
-    return f"reports/{instance.assessment_id}/{instance.fingerprint[:16]}-{instance.language}.pdf"
+    return (
+        f"reports/{instance.assessment_id}/"
+        f"{instance.kind}-{instance.audience}-{instance.fingerprint[:16]}-{instance.language}.pdf"
+    )
 
 
 class Report(models.Model):
+    """A generated PDF: the country report or its one-page summary, for one audience (the public or
+    the participants), in one language, of the data as it was (its fingerprint)."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Country report")
+        SUMMARY = "summary", _("One-page summary")
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("The public")
+        PARTICIPANTS = "participants", _("Participants")
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")
         RUNNING = "running", _("Being generated")
@@ -19,6 +33,8 @@ class Report(models.Model):
         FAILED = "failed", _("Failed")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REPORT)
+    audience = models.CharField(max_length=12, choices=Audience.choices, default=Audience.PARTICIPANTS)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES)
     fingerprint = models.CharField(max_length=64, help_text=_("Hash of the data the report shows."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -36,9 +52,10 @@ class Report(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "language", "fingerprint"], name="report_one_per_data_and_language"
+                fields=["assessment", "kind", "audience", "language", "fingerprint"],
+                name="report_one_per_data_audience_and_language",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.assessment} ({self.language}, {self.status})"
+        return f"{self.assessment} ({self.kind}, {self.audience}, {self.language}, {self.status})"

@@ -14,9 +14,10 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from assessments.models import Action, Assessment
+from assessments.visibility import PARTICIPANTS, AssessmentView
 from indicators.text import tr
 from reports import charts
-from reports.results import assessment_results
+from reports.results import assessment_view
 
 Progress = Callable[[int, str], None]
 WELL_DEVELOPED = 75.0
@@ -43,11 +44,12 @@ def _findings(categories: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 def report_context(
-    assessment: Assessment, lang: str, progress: Progress | None = None, *, with_charts: bool = True
+    view: AssessmentView, lang: str, progress: Progress | None = None, *, with_charts: bool = True
 ) -> dict:
+    """Everything the report templates show, from the view of one audience (never more than it may see)."""
     progress = progress or (lambda percent, message: None)
     progress(10, "results")
-    results = assessment_results(assessment, lang=lang)
+    assessment, results = view.assessment, view.results
     framework = assessment.framework
     dimensions = {d.code: d for d in framework.dimensions.prefetch_related("categories")}
     by_role = {d.role: d.code for d in dimensions.values() if d.role}
@@ -66,24 +68,8 @@ def report_context(
         figures["stages"] = chart_svg(charts.bars(results["dimensions"][stages], color=charts.PALETTE[2]))
 
     progress(60, "annex")
-    evidence = {}
-    for item in assessment.evidence.prefetch_related("indicators"):
-        for indicator in item.indicators.all():
-            evidence.setdefault(indicator.code, []).append(item)
-    show_justifications = (
-        assessment.publish_justifications or assessment.status != Assessment.Status.PUBLISHED
-    )
-    justifications = {}
-    if show_justifications:
-        for response in assessment.responses.exclude(justification="").select_related(
-            "indicator", "participant__institution"
-        ):
-            justifications.setdefault(response.indicator.code, []).append(
-                (
-                    response.participant.institution.name if response.participant.institution else "",
-                    response.justification,
-                )
-            )
+    evidence = view.evidence()
+    justifications = view.justifications()
     annex = []
     for row in results["indicators"]:
         level = value_to_level.get(row["value"])
@@ -111,6 +97,7 @@ def report_context(
         (i for i in results["indicators"] if i["disagreement"]),
         key=lambda i: (-(i["spread"] or 0), i["code"]),
     )[:10]
+    disagreements = [{**i, "question": tr(indicators[i["code"]].question, lang)} for i in disagreements]
     gaps = [
         {**g, "question": tr(indicators[g["code"]].question, lang)} for g in results["priority_gaps"][:15]
     ]
@@ -119,6 +106,8 @@ def report_context(
         "assessment": assessment,
         "framework": framework,
         "results": results,
+        "audience": view.audience,
+        "public": view.public,
         "lang": lang,
         "bands": bands,
         "criteria": results["dimensions"].get(criteria, []) if criteria else [],
@@ -137,25 +126,42 @@ def report_context(
         ),
         "open_statuses": Action.OPEN_STATUSES,
         "annex": annex,
-        "institutions_by_kind": _institutions_by_kind(assessment),
+        "institutions_by_kind": _institutions_by_kind(assessment, results),
+        "silent_institutions": _silent_institutions(assessment, results),
         "draft": assessment.status not in (Assessment.Status.VALIDATED, Assessment.Status.PUBLISHED),
         "generated": timezone.now(),
-        "show_justifications": show_justifications,
+        "show_justifications": view.shows_justifications,
     }
 
 
-def _institutions_by_kind(assessment: Assessment) -> list[tuple[str, list[str]]]:
+def _institutions_by_kind(assessment: Assessment, results: dict) -> list[tuple[str, list[str]]]:
+    """Institutions that answered, grouped by kind (names only, never their figures)."""
+    answered = {i["name"] for i in results["institutions"] if i.get("answered", True)}
     groups: dict[str, list[str]] = {}
     for institution in assessment.institutions.all():
-        groups.setdefault(institution.get_kind_display(), []).append(institution.name)
+        if institution.name in answered:
+            groups.setdefault(institution.get_kind_display(), []).append(institution.name)
     return sorted(groups.items())
 
 
-def render_report(assessment: Assessment, lang: str | None = None, progress: Progress | None = None) -> bytes:
-    """The country report as PDF bytes (tagged PDF/UA, A4), in the assessment's language unless told."""
+def _silent_institutions(assessment: Assessment, results: dict) -> list[str]:
+    """Institutions invited to take part that gave no answer."""
+    answered = {i["name"] for i in results["institutions"] if i.get("answered", True)}
+    return sorted(i.name for i in assessment.institutions.all() if i.name not in answered)
+
+
+def render_report(
+    assessment: Assessment,
+    lang: str | None = None,
+    progress: Progress | None = None,
+    *,
+    audience: str = PARTICIPANTS,
+) -> bytes:
+    """The country report as PDF bytes (tagged PDF/UA, A4), in the assessment's language unless told,
+    showing what `audience` may see."""
     lang = lang or assessment.language
     with translation.override(lang):
-        context = report_context(assessment, lang, progress)
+        context = report_context(assessment_view(assessment, audience=audience, lang=lang), lang, progress)
         html = render_to_string("reports/pdf/report.html", context)
     if progress:
         progress(90, "pdf")
@@ -168,11 +174,12 @@ def _pdf(html: str) -> bytes:
     )
 
 
-def render_summary(assessment: Assessment, lang: str | None = None) -> bytes:
+def render_summary(assessment: Assessment, lang: str | None = None, *, audience: str = PARTICIPANTS) -> bytes:
     """A one-page summary: the key figures and findings, no charts (quick enough to make on request)."""
     lang = lang or assessment.language
     with translation.override(lang):
-        context = report_context(assessment, lang, with_charts=False)
+        view = assessment_view(assessment, audience=audience, lang=lang)
+        context = report_context(view, lang, with_charts=False)
         return _pdf(render_to_string("reports/pdf/summary.html", context))
 
 

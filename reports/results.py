@@ -9,6 +9,7 @@ import math
 import pandas as pd
 
 from assessments.models import Assessment
+from assessments.visibility import AssessmentView, audience_of, project_results
 from indicators.text import tr
 from reports import analysis
 from reports.selectors import AssessmentFrames, assessment_frames
@@ -26,9 +27,9 @@ def _records(scores: pd.DataFrame) -> dict[str, dict]:
     return {str(code): row for code, row in scores.to_dict("index").items()}
 
 
-def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False) -> dict:
-    """Every figure of an assessment from its frames. `public` leaves out what only participants may see:
-    each institution's values and scores."""
+def results_compute(frames: AssessmentFrames, *, lang: str) -> dict:
+    """Every figure of an assessment from its frames, as its participants see them
+    (`reports.visibility` decides what the public sees of them)."""
     fw = frames.framework
     results = analysis.indicator_results(frames.responses, frames.consensus, fw.indicators)
     done = analysis.completeness(
@@ -88,12 +89,8 @@ def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False
         scale_values=fw.scale_values,
     )
     gaps = analysis.priority_gaps(results)
-    own_scores = (
-        {}
-        if public
-        else analysis.institution_scores(
-            frames.responses, fw.indicators, fw.memberships, fw.categories, fw.dimensions, fw.aggregation
-        )
+    own_scores = analysis.institution_scores(
+        frames.responses, fw.indicators, fw.memberships, fw.categories, fw.dimensions, fw.aggregation
     )
     institutions = []
     for name, group in frames.participants.groupby("institution", sort=True):
@@ -104,6 +101,7 @@ def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False
                 "name": name,
                 "kind": frames.institution_kinds.get(name),
                 "completeness": float(people["answered"].sum() / expected) if expected else 0.0,
+                "answered": bool(people["answered"].sum() > 0),
                 "score": json_number(own_scores.get(name)),
             }
         )
@@ -121,9 +119,10 @@ def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False
                 "value": json_number(row["value"]),
                 "source": row["source"],
                 "n_answers": int(row["n_answers"]),
-                "institution_values": {}
-                if public
-                else {k: json_number(v) for k, v in sorted(row["institution_values"].items())},
+                "institution_values": {
+                    k: json_number(v) for k, v in sorted(row["institution_values"].items())
+                },
+                "positions": sorted(json_number(v) for v in row["institution_values"].values()),
                 "agreement": json_number(row["agreement"]),
                 "spread": json_number(row["spread"]),
                 "disagreement": bool(row["disagreement"]),
@@ -154,7 +153,8 @@ def results_compute(frames: AssessmentFrames, *, lang: str, public: bool = False
     }
 
 
-def assessment_results(assessment: Assessment, *, lang: str | None = None, public: bool = False) -> dict:
+def assessment_results(assessment: Assessment, *, lang: str | None = None) -> dict:
+    """Every figure of the assessment, as its participants see them."""
     frames = assessment_frames(assessment)
     framework = assessment.framework
     return {
@@ -167,7 +167,21 @@ def assessment_results(assessment: Assessment, *, lang: str | None = None, publi
             "framework_version": framework.version,
             "kind": assessment.kind,
             "status": assessment.status,
-            "visibility": "public" if public else "participants",
+            "visibility": "participants",
         },
-        **results_compute(frames, lang=lang or assessment.language, public=public),
+        **results_compute(frames, lang=lang or assessment.language),
     }
+
+
+def results_for(assessment: Assessment, *, audience: str, lang: str | None = None) -> dict:
+    """The results JSON as this audience may see it (`assessments.visibility` decides)."""
+    return project_results(assessment_results(assessment, lang=lang), audience)
+
+
+def assessment_view(assessment: Assessment, *, audience: str, lang: str | None = None) -> AssessmentView:
+    """Results and text of an assessment as this audience may see them: what every output is built from."""
+    return AssessmentView(assessment, audience, results_for(assessment, audience=audience, lang=lang))
+
+
+def view_for(user, assessment: Assessment, *, lang: str | None = None) -> AssessmentView:
+    return assessment_view(assessment, audience=audience_of(user, assessment), lang=lang)

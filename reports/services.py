@@ -1,68 +1,84 @@
-"""Writes for reports: ask for a country report (reusing one made from the same data), and make it."""
+"""Writes for reports: ask for a country report or summary (reusing one made from the same data), make it.
+
+A report is made for one audience: the public's copy is built from what the public may see
+(`assessments.visibility`), the participants' copy from everything. Both are kept until the data
+changes (the assessment's data version is part of the fingerprint), so nothing is rendered twice.
+"""
 
 import hashlib
-import json
 import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments.bundle import bundle_data
 from assessments.models import Assessment
 from reports.models import Report
-from reports.pdf import render_report
+from reports.pdf import render_report, render_summary
 
 log = logging.getLogger(__name__)
 # Bump when the report's template or content changes, so that old PDFs are made again.
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 
 
-def report_fingerprint(assessment: Assessment, language: str) -> str:
-    """A hash of everything the report shows: any change to answers, consensus, evidence, actions or status
-    gives a new one."""
-    data = bundle_data(assessment)
-    data.pop("exported_at")
-    for response in data["responses"]:
-        response.pop("updated_at")
-    data["framework_sha"] = assessment.framework.source_sha256
-    data["report"] = {"version": REPORT_VERSION, "language": language}
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def report_fingerprint(
+    assessment: Assessment, language: str, *, kind: str = Report.Kind.REPORT, audience: str = "participants"
+) -> str:
+    """A hash of what the report depends on: the assessment's data version (bumped by every write),
+    its framework, and the kind, audience and language of the report."""
+    version = Assessment.objects.values_list("data_version", flat=True).get(pk=assessment.pk)
+    parts = [
+        REPORT_VERSION,
+        assessment.pk,
+        version,
+        assessment.framework.source_sha256,
+        kind,
+        audience,
+        language,
+    ]
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
 
-def report_request(*, assessment: Assessment, language: str, user=None) -> tuple[Report, bool]:
-    """The report for the data as it is now: an existing one (ready, or being made), or a new one queued.
-    Returns (report, queued_now). A failed report is queued again."""
+def report_request(
+    *,
+    assessment: Assessment,
+    language: str,
+    user=None,
+    kind: str = Report.Kind.REPORT,
+    audience: str = Report.Audience.PARTICIPANTS,
+    enqueue: bool = True,
+) -> tuple[Report, bool]:
+    """The report for the data as it is now: an existing one (ready, or being made), or a new one queued
+    (`enqueue=False` leaves it for the caller to make). Returns (report, new). A failed report is
+    made again."""
     from reports.tasks import generate_report
 
-    fingerprint = report_fingerprint(assessment, language)
+    fingerprint = report_fingerprint(assessment, language, kind=kind, audience=audience)
+    key = {
+        "assessment": assessment,
+        "kind": kind,
+        "audience": audience,
+        "language": language,
+        "fingerprint": fingerprint,
+    }
     with transaction.atomic():
-        report = (
-            Report.objects.select_for_update()
-            .filter(assessment=assessment, language=language, fingerprint=fingerprint)
-            .first()
-        )
+        report = Report.objects.select_for_update().filter(**key).first()
         if report is not None and report.status != Report.Status.FAILED:
             return report, False
         if report is None:
             try:
                 with transaction.atomic():
                     report = Report.objects.create(
-                        assessment=assessment,
-                        language=language,
-                        fingerprint=fingerprint,
-                        requested_by=user if user is not None and user.is_authenticated else None,
+                        **key, requested_by=user if user is not None and user.is_authenticated else None
                     )
             except IntegrityError:  # someone asked for the same report a moment ago
-                return Report.objects.get(
-                    assessment=assessment, language=language, fingerprint=fingerprint
-                ), False
+                return Report.objects.get(**key), False
         else:
             Report.objects.filter(pk=report.pk).update(
                 status=Report.Status.QUEUED, progress=0, step="", error=""
             )
-        transaction.on_commit(lambda: generate_report.enqueue(report.pk))
+        if enqueue:
+            transaction.on_commit(lambda: generate_report.enqueue(report.pk))
     report.refresh_from_db()
     return report, True
 
@@ -76,7 +92,12 @@ def report_generate(report_id: int) -> None:
         Report.objects.filter(pk=report.pk).update(progress=percent, step=step)
 
     try:
-        pdf = render_report(report.assessment, report.language, progress=progress)
+        if report.kind == Report.Kind.SUMMARY:
+            pdf = render_summary(report.assessment, report.language, audience=report.audience)
+        else:
+            pdf = render_report(
+                report.assessment, report.language, progress=progress, audience=report.audience
+            )
     except Exception as exc:
         log.exception("Report %s failed", report.pk)
         Report.objects.filter(pk=report.pk).update(
@@ -89,3 +110,20 @@ def report_generate(report_id: int) -> None:
     report.step = "done"
     report.finished_at = timezone.now()
     report.save(update_fields=["file", "status", "progress", "step", "finished_at"])
+
+
+def summary_get(*, assessment: Assessment, language: str, audience: str, user=None) -> Report:
+    """The one-page summary of the data as it is now, made here and now if it is not kept yet
+    (it draws no chart, so it takes a moment)."""
+    report, _new = report_request(
+        assessment=assessment,
+        language=language,
+        user=user,
+        kind=Report.Kind.SUMMARY,
+        audience=audience,
+        enqueue=False,
+    )
+    if report.status != Report.Status.DONE:
+        report_generate(report.pk)
+        report.refresh_from_db()
+    return report

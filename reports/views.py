@@ -14,15 +14,16 @@ from django.views.decorators.http import require_POST
 
 from assessments.access import assessment_for
 from assessments.models import Assessment
+from assessments.visibility import audience_of
 from indicators.models import Framework
 from indicators.text import tr
 from reports import charts, exports
 from reports.charts import NO_VALUE
 from reports.comparisons import ComparisonError, benchmark_for, compare_for, trend_for
 from reports.models import Report
-from reports.pdf import render_questionnaire, render_summary
-from reports.results import assessment_results
-from reports.services import report_request
+from reports.pdf import render_questionnaire
+from reports.results import view_for
+from reports.services import report_request, summary_get
 
 LIVE_STATUSES = (Assessment.Status.COLLECTING, Assessment.Status.REVIEW)
 
@@ -167,8 +168,8 @@ def _gaps(assessment: Assessment, results: dict, limit: int = 10) -> list[dict]:
 
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk)
-    public = not request.user.has_perm("assessments.view_responses", assessment)
-    results = assessment_results(assessment, lang=get_language(), public=public)
+    view = view_for(request.user, assessment, lang=get_language())
+    results, public = view.results, view.public
     framework = Framework.objects.prefetch_related("dimensions__categories").get(pk=assessment.framework_id)
     filter_dimension = request.GET.get("dimension") or ""
     dims = list(framework.dimensions.all())
@@ -301,19 +302,31 @@ def compare(request: HttpRequest) -> HttpResponse:
 # -- Country report (PDF) -----------------------------------------------------------------------
 
 
+def _report_language(request: HttpRequest, assessment: Assessment) -> str:
+    language = request.POST.get("language") or request.GET.get("language") or get_language()
+    return language if language in dict(settings.LANGUAGES) else assessment.language
+
+
+def _reports_for(request: HttpRequest, assessment: Assessment):
+    """The generated PDFs this person may fetch: those made for their audience only."""
+    return assessment.reports.filter(audience=audience_of(request.user, assessment))
+
+
 @require_POST
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk, "assessments.export_assessment")
-    language = request.POST.get("language") or assessment.language
-    if language not in dict(settings.LANGUAGES):
-        language = assessment.language
-    report, _queued = report_request(assessment=assessment, language=language, user=request.user)
+    report, _queued = report_request(
+        assessment=assessment,
+        language=_report_language(request, assessment),
+        user=request.user,
+        audience=audience_of(request.user, assessment),
+    )
     return redirect("results:report", pk=pk, report_id=report.pk)
 
 
 def report_status(request: HttpRequest, pk: int, report_id: int) -> HttpResponse:
     assessment = assessment_for(request, pk, "assessments.export_assessment")
-    report = get_object_or_404(assessment.reports, pk=report_id)
+    report = get_object_or_404(_reports_for(request, assessment), pk=report_id)
     context = {
         "assessment": assessment,
         "report": report,
@@ -327,7 +340,7 @@ def report_status(request: HttpRequest, pk: int, report_id: int) -> HttpResponse
 
 def report_download(request: HttpRequest, pk: int, report_id: int) -> FileResponse:
     assessment = assessment_for(request, pk, "assessments.export_assessment")
-    report = get_object_or_404(assessment.reports, pk=report_id, status=Report.Status.DONE)
+    report = get_object_or_404(_reports_for(request, assessment), pk=report_id, status=Report.Status.DONE)
     name = slugify(
         f"coherence-{assessment.country.code}-{assessment.area}-{assessment.round}-{report.language}"
     )
@@ -353,8 +366,7 @@ def data_download(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpRes
             raise Http404
         frames = {"responses": exports.responses_frame(assessment, lang)}
     elif what == "results":
-        public = not request.user.has_perm("assessments.view_responses", assessment)
-        frames = exports.results_frames(assessment, lang, public=public)
+        frames = exports.results_frames(view_for(request.user, assessment, lang=lang), lang)
     else:
         raise Http404
     if fmt == "csv":
@@ -371,13 +383,21 @@ def data_download(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpRes
     return response
 
 
-def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The one-page summary, made on request."""
+def summary_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The one-page summary, made on first request and kept until the data changes."""
     assessment = assessment_for(request, pk, "assessments.export_assessment")
+    report = summary_get(
+        assessment=assessment,
+        language=_report_language(request, assessment),
+        audience=audience_of(request.user, assessment),
+        user=request.user,
+    )
+    if report.status != Report.Status.DONE:
+        raise Http404(_("The summary could not be made; try again in a moment."))
     name = slugify(f"coherence-{assessment.country.code}-{assessment.area}-{assessment.round}-summary")
-    response = HttpResponse(render_summary(assessment, get_language()), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    return FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"
+    )
 
 
 @login_required

@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.models import Assessment, Response
+from assessments.services import consensus_set, response_set
+from reports import services as reports_services
 from reports.models import Report
 from reports.pdf import render_report
 from reports.results import assessment_results
@@ -51,11 +53,25 @@ def test_html_in_a_justification_is_printed_as_text(worked, tmp_path):  # noqa: 
     assert "<script>alert(1)</script>" in text
 
 
-def test_the_fingerprint_changes_with_the_data_and_the_language(worked):  # noqa: F811
+def test_the_fingerprint_changes_with_the_data_the_language_and_the_audience(worked):  # noqa: F811
     before = report_fingerprint(worked, "en")
     assert report_fingerprint(worked, "en") == before
     assert report_fingerprint(worked, "fr") != before
-    Response.objects.filter(assessment=worked).update(justification="changed")
+    assert report_fingerprint(worked, "en", audience="public") != before
+    assert report_fingerprint(worked, "en", kind="summary") != before
+    response = (
+        Response.objects.filter(assessment=worked, answer="level").select_related("participant").first()
+    )
+    response_set(
+        assessment=worked,
+        indicator=response.indicator,
+        participant=response.participant,
+        user=response.participant.user,
+        answer="level",
+        level_code=response.level.code,
+        justification="changed",
+        expected_version=response.version,
+    )
     assert report_fingerprint(worked, "en") != before
 
 
@@ -117,11 +133,35 @@ def test_render_report_command(worked, tmp_path):  # noqa: F811
 def test_the_one_page_summary_has_one_page_and_the_overall_score(client, worked, tmp_path):  # noqa: F811
     client.force_login(worked.participants.get(role="coordinator").user)
     response = client.get(reverse("results:summary_pdf", args=[worked.pk]))
+    content = b"".join(response.streaming_content)
     path = tmp_path / "summary.pdf"
-    path.write_bytes(response.content)
+    path.write_bytes(content)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Pages:           1" in info
-    assert "75.0" in pdf_text(response.content, tmp_path)
+    assert "75.0" in pdf_text(content, tmp_path)
+
+
+def test_the_summary_is_made_once_until_the_data_changes(client, worked, monkeypatch):  # noqa: F811
+    made = []
+    real = reports_services.render_summary
+    monkeypatch.setattr(reports_services, "render_summary", lambda *a, **k: made.append(1) or real(*a, **k))
+    client.force_login(worked.participants.get(role="coordinator").user)
+    url = reverse("results:summary_pdf", args=[worked.pk])
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    assert len(made) == 1
+    reviewer = worked.participants.get(role="reviewer").user
+    indicator = worked.framework.indicators.get(code="A")
+    consensus_set(
+        assessment=worked,
+        indicator=indicator,
+        user=reviewer,
+        answer="level",
+        level_code="2",
+        expected_version=0,
+    )
+    assert client.get(url).status_code == 200
+    assert len(made) == 2
 
 
 def test_the_blank_questionnaire_pdf_lists_every_question(client, worked, tmp_path):  # noqa: F811

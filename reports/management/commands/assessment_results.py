@@ -5,7 +5,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Assessment
-from reports.results import assessment_results
+from assessments.visibility import PARTICIPANTS, PUBLIC
+from reports.results import results_for
 
 
 class Command(BaseCommand):
@@ -20,5 +21,5 @@ class Command(BaseCommand):
         assessment = Assessment.objects.select_related("framework").filter(pk=assessment_id).first()
         if assessment is None:
             raise CommandError(f"No assessment {assessment_id}")
-        results = assessment_results(assessment, lang=lang, public=public)
+        results = results_for(assessment, audience=PUBLIC if public else PARTICIPANTS, lang=lang)
         self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False))
