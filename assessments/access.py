@@ -1,5 +1,7 @@
-"""Fetch an assessment for a request, or refuse: 404 to people who may not know it exists, 403 to
-participants whose role does not allow the action, sign-in for anonymous visitors."""
+"""Fetch an assessment for a request, or refuse: 404 to people who may not know it exists (anonymous
+visitors included, so that an unpublished assessment looks exactly like a missing one; the 404 page
+offers to sign in), 403 to participants whose role does not allow the action, sign-in for anonymous
+visitors who ask for more than a published assessment shows."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -16,8 +18,6 @@ def assessment_for(request: HttpRequest, pk: int, perm: str = "assessments.view_
     assessment = get_object_or_404(Assessment.objects.select_related("framework"), pk=pk)
     user = request.user
     if not user.has_perm("assessments.view_assessment", assessment):
-        if not user.is_authenticated:
-            raise SignInRequired
         raise Http404
     if perm != "assessments.view_assessment" and not user.has_perm(perm, assessment):
         if not user.is_authenticated:

@@ -26,6 +26,10 @@ class AssessmentForm(forms.ModelForm):
             # The framework of an existing assessment is fixed: its answers belong to it.
             del self.fields["framework"]
 
+    def changed_values(self) -> dict:
+        """The cleaned values of the fields that changed, for `services.assessment_update`."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data}
+
 
 class InstitutionForm(forms.Form):
     name = forms.CharField(label=_("Institution"), max_length=200)

@@ -1,7 +1,9 @@
-"""Who may do what with an assessment: rules predicates over the person's role and the assessment's status.
+"""Who may do what with an assessment: every rule, as `rules` predicates over the person's role and the
+assessment's status. Views and services ask these (`user.has_perm("assessments.<action>", obj)`);
+nothing else decides access.
 
-Every view asks `request.user.has_perm("assessments.<action>_assessment", assessment)`; nothing else
-decides access. Roles come from Participant rows and are cached on the user object for the request.
+Roles come from Participant rows and are cached on the user object for the request. The object of a
+permission is the assessment, except where said (an evidence item, a participant).
 """
 
 import rules
@@ -10,6 +12,17 @@ from assessments.models import Assessment, Participant
 
 Role = Participant.Role
 Status = Assessment.Status
+
+# The workflow: (from, to) -> roles that may make that move. Going back needs a comment (services).
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (Status.DRAFT, Status.COLLECTING): frozenset({Role.COORDINATOR}),
+    (Status.COLLECTING, Status.DRAFT): frozenset({Role.COORDINATOR}),
+    (Status.COLLECTING, Status.REVIEW): frozenset({Role.COORDINATOR}),
+    (Status.REVIEW, Status.COLLECTING): frozenset({Role.COORDINATOR, Role.REVIEWER}),
+    (Status.REVIEW, Status.VALIDATED): frozenset({Role.COORDINATOR, Role.REVIEWER}),
+    (Status.VALIDATED, Status.REVIEW): frozenset({Role.COORDINATOR}),
+    (Status.VALIDATED, Status.PUBLISHED): frozenset({Role.COORDINATOR}),
+}
 
 
 def _memberships(user, assessment: Assessment) -> frozenset[tuple[str, int | None]]:
@@ -28,17 +41,31 @@ def roles_of(user, assessment: Assessment) -> frozenset[str]:
     return frozenset(role for role, _ in _memberships(user, assessment))
 
 
+def forget_roles(user) -> None:
+    """Drop cached roles (after a role changes within one request or test)."""
+    user.__dict__.pop("_assessment_roles", None)
+
+
+def next_statuses(user, assessment: Assessment) -> list[str]:
+    """The statuses this person may move the assessment to now."""
+    roles = roles_of(user, assessment)
+    return [to for (src, to), allowed in TRANSITIONS.items() if src == assessment.status and roles & allowed]
+
+
+def may_transition(user, assessment: Assessment, source: str, to: str) -> bool:
+    return bool(roles_of(user, assessment) & TRANSITIONS.get((source, to), frozenset()))
+
+
+# -- Predicates on an assessment ------------------------------------------------------------------
+
+
 @rules.predicate
 def answers_for_an_institution(user, assessment) -> bool:
+    """Respondents, and coordinators who answer for an institution."""
     return any(
         role in (Role.RESPONDENT, Role.COORDINATOR) and institution
         for role, institution in _memberships(user, assessment)
     )
-
-
-def forget_roles(user) -> None:
-    """Drop cached roles (after a role changes within one request or test)."""
-    user.__dict__.pop("_assessment_roles", None)
 
 
 def has_role(*names: str):
@@ -57,6 +84,11 @@ def status_in(*statuses: str):
     return predicate
 
 
+@rules.predicate
+def can_move_it(user, assessment) -> bool:
+    return bool(next_statuses(user, assessment))
+
+
 is_participant = has_role(*Role.values)
 is_coordinator = has_role(Role.COORDINATOR)
 is_respondent = has_role(Role.RESPONDENT)
@@ -65,28 +97,88 @@ is_facilitator = has_role(Role.FACILITATOR)
 is_published = status_in(Status.PUBLISHED)
 is_open = status_in(Status.DRAFT, Status.COLLECTING, Status.REVIEW)
 is_collecting = status_in(Status.COLLECTING)
+consensus_time = status_in(Status.COLLECTING, Status.REVIEW)
+evidence_time = status_in(Status.COLLECTING, Status.REVIEW)
 
 # Reading: participants always; everyone (signed in or not) once published.
 rules.add_perm("assessments.view_assessment", is_participant | is_published)
-# Seeing who answered what: participants only, never the public.
+# Seeing who answered what: participants only, never the public (see assessments.visibility).
 rules.add_perm("assessments.view_responses", is_participant)
-# Setting up: metadata, institutions, invitations; not once validated.
+# Creating one: anyone signed in (they become its coordinator).
+rules.add_perm("assessments.create_assessment", rules.is_authenticated)
+# Setting up: metadata, institutions, invitations, people; not once validated.
 rules.add_perm("assessments.change_assessment", is_coordinator & is_open)
+# Deleting it: the coordinator, before validation.
+rules.add_perm("assessments.delete_assessment", is_coordinator & is_open)
+# Opening one's own scoring page (read-only outside collection).
+rules.add_perm("assessments.open_scoring", answers_for_an_institution)
 # Answering: respondents (and coordinators who answer for an institution) while collecting.
 rules.add_perm("assessments.score_assessment", answers_for_an_institution & is_collecting)
 rules.add_perm(
-    "assessments.upload_evidence",
-    (is_respondent | is_coordinator | is_facilitator) & status_in(Status.COLLECTING, Status.REVIEW),
+    "assessments.upload_evidence", (is_respondent | is_coordinator | is_facilitator) & evidence_time
 )
-rules.add_perm("assessments.review_assessment", (is_reviewer | is_coordinator) & status_in(Status.REVIEW))
-rules.add_perm(
-    "assessments.set_consensus", (is_reviewer | is_facilitator) & status_in(Status.COLLECTING, Status.REVIEW)
-)
-rules.add_perm("assessments.transition_assessment", is_coordinator | is_reviewer)
+# The agreed answer: whoever runs the discussion (facilitator, coordinator) or validates it (reviewer).
+rules.add_perm("assessments.set_consensus", (is_reviewer | is_facilitator | is_coordinator) & consensus_time)
+# Opening the workflow page: whoever may make at least one move now.
+rules.add_perm("assessments.transition_assessment", can_move_it)
 rules.add_perm("assessments.manage_actions", (is_coordinator | is_reviewer | is_facilitator) & ~is_published)
 rules.add_perm("assessments.export_assessment", is_coordinator | is_reviewer | is_published)
 rules.add_perm("assessments.start_next_round", is_coordinator & status_in(Status.VALIDATED, Status.PUBLISHED))
-rules.add_perm("assessments.create_assessment", rules.is_authenticated)
 # A bundle holds people's names, e-mails and answers: coordinators only, never the public.
 rules.add_perm("assessments.export_bundle", is_coordinator)
 rules.add_perm("assessments.import_bundle", rules.is_authenticated)
+
+
+# -- Predicates on an evidence item ---------------------------------------------------------------
+
+
+@rules.predicate
+def added_it(user, evidence) -> bool:
+    return user.is_authenticated and evidence.added_by_id == user.pk
+
+
+@rules.predicate
+def coordinates_its_assessment(user, evidence) -> bool:
+    return Role.COORDINATOR in roles_of(user, evidence.assessment)
+
+
+@rules.predicate
+def its_assessment_takes_evidence(user, evidence) -> bool:
+    return user.has_perm("assessments.upload_evidence", evidence.assessment)
+
+
+@rules.predicate
+def its_assessment_is_open(user, evidence) -> bool:
+    return evidence.assessment.status in (Status.DRAFT, Status.COLLECTING, Status.REVIEW)
+
+
+# Evidence is removed by the person who added it (while they may still add evidence) or the coordinator.
+rules.add_perm(
+    "assessments.delete_evidence",
+    its_assessment_is_open & ((added_it & its_assessment_takes_evidence) | coordinates_its_assessment),
+)
+
+
+# -- Predicates on a participant (answering as that person) ---------------------------------------
+
+
+@rules.predicate
+def is_that_person(user, participant) -> bool:
+    return user.is_authenticated and participant.user_id == user.pk
+
+
+@rules.predicate
+def answers_for_their_institution(user, participant) -> bool:
+    return participant.role in (Role.RESPONDENT, Role.COORDINATOR) and participant.institution_id is not None
+
+
+@rules.predicate
+def their_assessment_is_collecting(user, participant) -> bool:
+    return participant.assessment.status == Status.COLLECTING
+
+
+# A person answers only as themselves, for their own institution, while the assessment collects answers.
+rules.add_perm(
+    "assessments.answer_as",
+    is_that_person & answers_for_their_institution & their_assessment_is_collecting,
+)

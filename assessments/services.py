@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from assessments.models import (
     Response,
     StatusChange,
 )
-from assessments.rules import forget_roles, roles_of
+from assessments.rules import TRANSITIONS, forget_roles, may_transition, next_statuses
 from indicators.models import Framework, Indicator, Level
 
 Status = Assessment.Status
@@ -93,6 +94,45 @@ def assessment_create(
     Participant.objects.create(assessment=assessment, user=user, role=Role.COORDINATOR)
     forget_roles(user)
     return assessment
+
+
+EDITABLE_FIELDS = ("country", "area", "round", "kind", "language", "publish_justifications")
+
+
+@transaction.atomic
+def assessment_update(*, assessment: Assessment, user: AbstractBaseUser, **fields) -> Assessment:
+    """Change the assessment's description (never its framework: its answers belong to it)."""
+    if not user.has_perm("assessments.change_assessment", assessment):
+        raise AssessmentError(_("Only the coordinator can change this assessment, before validation."))
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise AssessmentError(
+            _("These cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name, value in fields.items():
+        setattr(assessment, name, value)
+    assessment._history_user = user
+    _clean_save(assessment, update_fields=[*fields, "updated_at"])
+    assessment_touch(assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment, user: AbstractBaseUser) -> None:
+    """Delete an assessment that is not validated yet, with its answers, evidence files and reports."""
+    if not user.has_perm("assessments.delete_assessment", assessment):
+        raise AssessmentError(_("Only the coordinator can delete this assessment, before validation."))
+    files = [e.file for e in assessment.evidence.exclude(file="")]
+    files += [r.file for r in assessment.reports.exclude(file="")]
+    try:
+        assessment.delete()
+    except ProtectedError:
+        raise AssessmentError(
+            _("This assessment is referred to by other data and cannot be deleted.")
+        ) from None
+    for stored in files:
+        name, storage = stored.name, stored.storage
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
 
 
 def _require_open(assessment: Assessment) -> None:
@@ -243,7 +283,8 @@ def response_set(
         raise AssessmentError(_("You can only change your own answers."))
     if assessment.status != Status.COLLECTING:
         raise AssessmentError(_("Answers can only be changed while the assessment is collecting them."))
-    if participant.role not in (Role.RESPONDENT, Role.COORDINATOR) or participant.institution_id is None:
+    participant.assessment = assessment
+    if not user.has_perm("assessments.answer_as", participant):
         raise AssessmentError(_("Only respondents who answer for an institution can score."))
     _require_indicator(assessment, indicator)
     value = answer_parse(framework=assessment.framework, answer=answer, level_code=level_code)
@@ -289,6 +330,15 @@ def response_set(
     return response
 
 
+def consensus_refusal(user: AbstractBaseUser, assessment: Assessment) -> str:
+    """Why this person cannot record a consensus now, in words they can act on."""
+    if assessment.status not in (Status.COLLECTING, Status.REVIEW):
+        return _("A consensus is recorded while answers are collected or in review, not once %(status)s.") % {
+            "status": assessment.get_status_display().lower()
+        }
+    return _("Only the facilitator, the coordinator or a reviewer of this assessment records a consensus.")
+
+
 @transaction.atomic
 def consensus_set(
     *,
@@ -301,7 +351,7 @@ def consensus_set(
     expected_version: int,
 ) -> Consensus:
     if not user.has_perm("assessments.set_consensus", assessment):
-        raise AssessmentError(_("Only a reviewer or facilitator can record a consensus, before validation."))
+        raise AssessmentError(consensus_refusal(user, assessment))
     _require_indicator(assessment, indicator)
     value = answer_parse(framework=assessment.framework, answer=answer, level_code=level_code)
     consensus = (
@@ -326,7 +376,7 @@ def consensus_set(
 @transaction.atomic
 def consensus_clear(*, assessment: Assessment, indicator: Indicator, user: AbstractBaseUser) -> None:
     if not user.has_perm("assessments.set_consensus", assessment):
-        raise AssessmentError(_("Only a reviewer or facilitator can change a consensus, before validation."))
+        raise AssessmentError(consensus_refusal(user, assessment))
     for consensus in Consensus.objects.filter(assessment=assessment, indicator=indicator):
         consensus._history_user = user
         consensus.delete()
@@ -335,22 +385,10 @@ def consensus_clear(*, assessment: Assessment, indicator: Indicator, user: Abstr
 
 # -- Workflow -----------------------------------------------------------------------------------
 
-# (from, to) -> roles that may make that move.
-TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (Status.DRAFT, Status.COLLECTING): frozenset({Role.COORDINATOR}),
-    (Status.COLLECTING, Status.DRAFT): frozenset({Role.COORDINATOR}),
-    (Status.COLLECTING, Status.REVIEW): frozenset({Role.COORDINATOR}),
-    (Status.REVIEW, Status.COLLECTING): frozenset({Role.COORDINATOR, Role.REVIEWER}),
-    (Status.REVIEW, Status.VALIDATED): frozenset({Role.COORDINATOR, Role.REVIEWER}),
-    (Status.VALIDATED, Status.REVIEW): frozenset({Role.COORDINATOR}),
-    (Status.VALIDATED, Status.PUBLISHED): frozenset({Role.COORDINATOR}),
-}
-
 
 def assessment_next_statuses(*, assessment: Assessment, user: AbstractBaseUser) -> list[str]:
-    """The statuses this person may move the assessment to now."""
-    roles = roles_of(user, assessment)
-    return [to for (src, to), allowed in TRANSITIONS.items() if src == assessment.status and roles & allowed]
+    """The statuses this person may move the assessment to now (`assessments.rules.TRANSITIONS`)."""
+    return next_statuses(user, assessment)
 
 
 @transaction.atomic
@@ -359,13 +397,12 @@ def assessment_transition(
 ) -> StatusChange:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     source = locked.status
-    allowed = TRANSITIONS.get((source, to))
-    if allowed is None:
+    if (source, to) not in TRANSITIONS:
         raise AssessmentError(
             _("An assessment cannot go from %(from)s to %(to)s.")
             % {"from": Status(source).label, "to": Status(to).label if to in Status.values else to}
         )
-    if not roles_of(user, locked) & allowed:
+    if not may_transition(user, locked, source, to):
         raise AssessmentError(_("Your role on this assessment does not allow that move."))
     comment = comment.strip()
     going_back = list(Status.values).index(to) < list(Status.values).index(source)
@@ -550,7 +587,7 @@ def evidence_add(
 def evidence_delete(*, evidence: Evidence, user: AbstractBaseUser) -> None:
     assessment = evidence.assessment
     _require_open(assessment)
-    if evidence.added_by_id != user.pk and Role.COORDINATOR not in roles_of(user, assessment):
+    if not user.has_perm("assessments.delete_evidence", evidence):
         raise AssessmentError(_("Only the person who added it or the coordinator can remove this evidence."))
     stored = evidence.file.name if evidence.file else None
     storage = evidence.file.storage if evidence.file else None

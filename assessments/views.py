@@ -4,8 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models.deletion import ProtectedError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -44,6 +43,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assessment_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("assessments.create_assessment"):
+        raise PermissionDenied
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,22 +89,26 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk, "assessments.change_assessment")
     form = AssessmentForm(request.POST or None, instance=assessment)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Assessment updated."))
-        return redirect(assessment)
+        try:
+            services.assessment_update(assessment=assessment, user=request.user, **form.changed_values())
+        except AssessmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Assessment updated."))
+            return redirect(assessment)
     return render(request, "assessments/assessment_form.html", {"form": form, "assessment": assessment})
 
 
 @login_required
 def assessment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = assessment_for(request, pk, "assessments.change_assessment")
+    assessment = assessment_for(request, pk, "assessments.delete_assessment")
     form = ConfirmForm(request.POST or None)
     n_responses = assessment.responses.count()
     if request.method == "POST" and form.is_valid():
         try:
-            assessment.delete()
-        except ProtectedError:
-            messages.error(request, _("This assessment is referred to by other data and cannot be deleted."))
+            services.assessment_delete(assessment=assessment, user=request.user)
+        except AssessmentError as exc:
+            messages.error(request, str(exc))
             return redirect(assessment)
         messages.success(request, _("Assessment deleted."))
         return redirect("assessments:assessment_list")
@@ -176,10 +181,8 @@ def invitation_accept(request: HttpRequest, token) -> HttpResponse:
 
 @login_required
 def score(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = assessment_for(request, pk)
+    assessment = assessment_for(request, pk, "assessments.open_scoring")
     participant = participant_for(request, assessment)
-    if participant is None or participant.institution_id is None:
-        raise PermissionDenied(_("Only people who answer for an institution score an assessment."))
     by = request.GET.get("by", "criterion")
     page = selectors.score_page(assessment=assessment, participant=participant, by=by)
     can_score = request.user.has_perm("assessments.score_assessment", assessment)
@@ -256,10 +259,8 @@ def response_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @login_required
 def score_card(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """One indicator's card as saved now (to reload it after a conflict)."""
-    assessment = assessment_for(request, pk)
+    assessment = assessment_for(request, pk, "assessments.open_scoring")
     participant = participant_for(request, assessment)
-    if participant is None:
-        raise Http404
     indicator = get_object_or_404(assessment.framework.indicators, code=code)
     page = selectors.score_page(
         assessment=assessment, participant=participant, by=request.GET.get("by", "criterion")
@@ -301,6 +302,8 @@ def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         context["history"] = selectors.indicator_history(assessment=assessment, indicator=indicator)
     else:
         context["public_justifications"] = view.justifications(code).get(code, [])
+    if not view.public and not request.user.has_perm("assessments.set_consensus", assessment):
+        context["consensus_refusal"] = services.consensus_refusal(request.user, assessment)
     if request.user.has_perm("assessments.set_consensus", assessment):
         initial = {"version": consensus.version if consensus else 0}
         if consensus:

@@ -126,8 +126,9 @@ def test_participants_download_the_file_as_an_attachment(client, stored, observe
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_outsiders_get_404_and_anonymous_visitors_sign_in(client, stored, outsider):
-    assert "/accounts/login/" in client.get(file_url(stored))["Location"]
+def test_outsiders_and_anonymous_visitors_find_no_unpublished_file(client, stored, outsider):
+    response = client.get(file_url(stored))
+    assert response.status_code == 404 and "/accounts/login/" in response.text  # the 404 offers sign-in
     client.force_login(outsider)
     assert client.get(file_url(stored)).status_code == 404
 

@@ -315,11 +315,13 @@ def test_the_list_page_uses_a_bounded_number_of_queries(
         client.get(reverse("assessments:assessment_list"))
 
 
-def test_outsiders_cannot_load_a_scoring_card(client, assessment, outsider, observer):
+def test_only_people_who_answer_load_a_scoring_card(client, assessment, outsider, observer, respondent_union):
     url = reverse("assessments:score_card", args=[assessment.pk, "RL-01"])
     client.force_login(outsider)
     assert client.get(url).status_code == 404
-    client.force_login(observer)  # a participant may reload a card, read-only
+    client.force_login(observer)  # a participant who gives no answer has no card to reload
+    assert client.get(url).status_code == 403
+    client.force_login(respondent_union)
     assert client.get(url).status_code == 200
 
 
