@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from indicators.models import Framework, Indicator, Level
+from indicators.validators import validate_web_link
 
 
 class Institution(models.Model):
@@ -270,7 +271,7 @@ class Evidence(models.Model):
     file = models.FileField(upload_to=evidence_path, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
-    url = models.URLField(_("link"), max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True, validators=[validate_web_link])
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

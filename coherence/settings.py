@@ -182,6 +182,22 @@ STORAGES = {
     },
 }
 
+# Limits on what people upload, one named setting each (docs/security.md explains them).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+BUNDLE_MAX_BYTES = env_int("BUNDLE_MAX_BYTES", 200 * 1024 * 1024)
+FRAMEWORK_MAX_BYTES = env_int("FRAMEWORK_MAX_BYTES", 5 * 1024 * 1024)
+# A framework file may use YAML anchors, but not to expand into more nodes than this (alias bombs).
+FRAMEWORK_MAX_NODES = env_int("FRAMEWORK_MAX_NODES", 500_000)
+# Zip archives (bundles with evidence files, XLSX workbooks): members, total and per-member size once
+# expanded, and how much a member may expand relative to its compressed size.
+ARCHIVE_MAX_MEMBERS = env_int("ARCHIVE_MAX_MEMBERS", 5_000)
+ARCHIVE_MAX_EXPANDED_BYTES = env_int("ARCHIVE_MAX_EXPANDED_BYTES", 500 * 1024 * 1024)
+ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 200)
+# Free text in an answer, a consensus rationale or an action.
+ANSWER_TEXT_MAX_CHARS = env_int("ANSWER_TEXT_MAX_CHARS", 20_000)
+# Invitations are valid for this many days.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,9 +1,8 @@
 """Forms of the framework catalogue."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-
-MAX_FRAMEWORK_BYTES = 5 * 1024 * 1024
 
 
 class FrameworkUploadForm(forms.Form):
@@ -14,8 +13,11 @@ class FrameworkUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FRAMEWORK_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB; a framework file is much smaller."))
+        if upload.size > settings.FRAMEWORK_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB; a framework file is much smaller.")
+                % {"mb": settings.FRAMEWORK_MAX_BYTES // (1024 * 1024)}
+            )
         try:
             return upload.read().decode("utf-8")
         except UnicodeDecodeError:

@@ -13,6 +13,7 @@ from typing import Any
 
 import jsonschema
 import yaml
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "framework.schema.json"
@@ -52,7 +53,38 @@ def format_path(path: Path_) -> str:
     return out
 
 
-def _line_map(text: str) -> dict[Path_, int]:
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """How many nodes the document holds once every alias is expanded, counting up to just past
+    `limit` (anchors let a few lines stand for billions of nodes: an "alias bomb")."""
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in busy:  # an alias inside itself: endless once expanded
+            return limit + 1
+        busy.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            children = []
+        for child in children:
+            total += size(child)
+            if total > limit:
+                break
+        busy.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(root)
+
+
+def _line_map(root: yaml.Node | None) -> dict[Path_, int]:
     """Path -> 1-based line of the value at that path, from YAML's node tree."""
     lines: dict[Path_, int] = {}
 
@@ -67,10 +99,35 @@ def _line_map(text: str) -> dict[Path_, int]:
             for index, item in enumerate(node.value):
                 walk(item, (*path, index))
 
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is not None:
         walk(root, ())
     return lines
+
+
+def _load(text: str) -> tuple[Any, yaml.Node | None]:
+    """The document's data and its node tree, refusing alias bombs before building anything."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if (
+            root is not None
+            and _expanded_size(root, settings.FRAMEWORK_MAX_NODES) > settings.FRAMEWORK_MAX_NODES
+        ):
+            raise FrameworkInvalid(
+                [
+                    FrameworkProblem(
+                        "",
+                        _(
+                            "the file expands to more than %(max)s values once its anchors and aliases are "
+                            "followed; write it out without them"
+                        )
+                        % {"max": f"{settings.FRAMEWORK_MAX_NODES:,}"},
+                    )
+                ]
+            )
+        return (loader.construct_document(root) if root is not None else None), root
+    finally:
+        loader.dispose()
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
@@ -315,7 +372,9 @@ class _Checker:
 def framework_parse(text: str) -> dict:
     """Parse and check a framework file; return its data or raise FrameworkInvalid with every problem."""
     try:
-        data = yaml.safe_load(text)
+        data, root = _load(text)
+    except RecursionError:
+        raise FrameworkInvalid([FrameworkProblem("", _("the file is nested too deeply to read"))]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -339,7 +398,7 @@ def framework_parse(text: str) -> dict:
             [FrameworkProblem("", _("a framework file must be a mapping of fields, not empty"))]
         )
 
-    lines = _line_map(text)
+    lines = _line_map(root)
 
     def problem(path: Path_, message: str) -> FrameworkProblem:
         line = None

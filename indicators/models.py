@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from indicators.text import tr
+from indicators.validators import validate_web_link
 
 
 class Framework(models.Model):
@@ -122,7 +123,7 @@ class Reference(models.Model):
     code = models.CharField(max_length=40)
     kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.OTHER)
     title = models.JSONField()
-    url = models.URLField(blank=True)
+    url = models.URLField(blank=True, validators=[validate_web_link])
 
     class Meta:
         ordering = ["framework", "position"]

@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments import services
 from assessments.models import Assessment, Evidence
 
 pytestmark = pytest.mark.django_db
@@ -70,11 +69,11 @@ def test_a_file_is_judged_by_its_content_not_its_name(client, assessment, respon
     )
 
 
-def test_a_file_over_the_limit_is_refused(client, assessment, respondent_labour, monkeypatch):
-    monkeypatch.setattr(services, "MAX_EVIDENCE_BYTES", 10)
+def test_a_file_over_the_limit_is_refused(client, assessment, respondent_labour, settings):
+    settings.EVIDENCE_MAX_BYTES = 10
     client.force_login(respondent_labour)
     response = upload(client, assessment, PDF)
-    assert "larger than 20 MB" in response.text
+    assert "larger than 10\xa0bytes" in response.text
     assert not Evidence.objects.exists()
 
 

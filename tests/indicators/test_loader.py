@@ -178,3 +178,27 @@ def test_a_bad_file_writes_no_row(small):
         framework_load(text=dump(small))
     assert Framework.objects.count() == 0
     assert Indicator.objects.count() == 0
+
+
+def test_an_alias_bomb_is_refused_quickly_with_a_clear_message():
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 12)]  # 10**12 nodes
+    with pytest.raises(FrameworkInvalid) as caught:
+        framework_parse("\n".join(lines))
+    assert "anchors and aliases" in str(caught.value)
+
+
+def test_a_file_nested_too_deeply_is_refused():
+    with pytest.raises(FrameworkInvalid) as caught:
+        framework_parse("[" * 5000 + "]" * 5000)
+    assert "nested too deeply" in str(caught.value)
+
+
+def test_a_file_may_use_a_few_anchors_and_aliases(small):
+    text = (
+        dump(small)
+        .replace("title:\n", "title: &title\n", 1)
+        .replace("aggregation: flat", "description: *title\naggregation: flat", 1)
+    )
+    data = framework_parse(text)
+    assert data["description"] == data["title"] == {"en": "Small framework", "fr": "Petit cadre"}

@@ -1,0 +1,157 @@
+"""Answers and the consensus: one check of an answer for every way it comes in."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.models import Answer, Assessment, Consensus, Implementation, Participant, Response
+from assessments.services.base import AssessmentError, StaleEdit, Status, assessment_touch, clean_save
+from indicators.models import Framework, Indicator, Level
+
+
+@dataclass(frozen=True)
+class AnswerValue:
+    """A validated answer: a level of the scale, or not applicable, or don't know."""
+
+    answer: str
+    level: Level | None
+
+
+def answer_parse(*, framework: Framework, answer: str, level_code: str | None) -> AnswerValue:
+    """Turn what a client sent into an answer on the framework's scale, refusing anything else."""
+    if answer in (Answer.NOT_APPLICABLE, Answer.DONT_KNOW):
+        return AnswerValue(answer, None)
+    if answer != Answer.LEVEL:
+        raise AssessmentError(_("Unknown answer %(answer)r.") % {"answer": answer})
+    level = Level.objects.filter(scale__framework=framework, code=level_code).first()
+    if level is None:
+        raise AssessmentError(
+            _("%(level)r is not a level of this framework's scale.") % {"level": level_code}
+        )
+    return AnswerValue(Answer.LEVEL, level)
+
+
+def require_indicator(assessment: Assessment, indicator: Indicator) -> None:
+    if indicator.framework_id != assessment.framework_id:
+        raise AssessmentError(_("That indicator is not part of this assessment's framework."))
+
+
+@transaction.atomic
+def response_set(
+    *,
+    assessment: Assessment,
+    indicator: Indicator,
+    participant: Participant,
+    user: AbstractBaseUser,
+    answer: str,
+    level_code: str | None = None,
+    implementation: str = "",
+    justification: str = "",
+    expected_version: int,
+) -> Response:
+    """Save a participant's answer. `expected_version` is the version the person started from (0 for none):
+    if someone saved in between, the save is refused with StaleEdit carrying their answer."""
+    if participant.assessment_id != assessment.pk or participant.user_id != user.pk:
+        raise AssessmentError(_("You can only change your own answers."))
+    if assessment.status != Status.COLLECTING:
+        raise AssessmentError(_("Answers can only be changed while the assessment is collecting them."))
+    participant.assessment = assessment
+    if not user.has_perm("assessments.answer_as", participant):
+        raise AssessmentError(_("Only respondents who answer for an institution can score."))
+    require_indicator(assessment, indicator)
+    value = answer_parse(framework=assessment.framework, answer=answer, level_code=level_code)
+    if implementation and implementation not in Implementation.values:
+        raise AssessmentError(_("Unknown implementation state %(value)r.") % {"value": implementation})
+    if value.answer != Answer.LEVEL:
+        implementation = ""
+
+    response = (
+        Response.objects.select_for_update()
+        .filter(assessment=assessment, indicator=indicator, participant=participant)
+        .first()
+    )
+    current_version = response.version if response else 0
+    justification = justification.strip()
+    if response is not None and (
+        response.answer,
+        response.level,
+        response.implementation,
+        response.justification,
+    ) == (
+        value.answer,
+        value.level,
+        implementation,
+        justification,
+    ):
+        return response  # nothing changed (a repeated save, or the same answer as the other person's)
+    if expected_version != current_version:
+        raise StaleEdit(
+            _("Someone else saved this answer after you opened it. Theirs is shown; yours was not saved."),
+            current=response,
+        )
+    if response is None:
+        response = Response(assessment=assessment, indicator=indicator, participant=participant, version=0)
+    response.answer = value.answer
+    response.level = value.level
+    response.implementation = implementation
+    response.justification = justification
+    response.version = current_version + 1
+    response._history_user = user
+    clean_save(response)
+    assessment_touch(assessment)
+    return response
+
+
+def consensus_refusal(user: AbstractBaseUser, assessment: Assessment) -> str:
+    """Why this person cannot record a consensus now, in words they can act on."""
+    if assessment.status not in (Status.COLLECTING, Status.REVIEW):
+        return _("A consensus is recorded while answers are collected or in review, not once %(status)s.") % {
+            "status": assessment.get_status_display().lower()
+        }
+    return _("Only the facilitator, the coordinator or a reviewer of this assessment records a consensus.")
+
+
+@transaction.atomic
+def consensus_set(
+    *,
+    assessment: Assessment,
+    indicator: Indicator,
+    user: AbstractBaseUser,
+    answer: str,
+    level_code: str | None = None,
+    rationale: str = "",
+    expected_version: int,
+) -> Consensus:
+    if not user.has_perm("assessments.set_consensus", assessment):
+        raise AssessmentError(consensus_refusal(user, assessment))
+    require_indicator(assessment, indicator)
+    value = answer_parse(framework=assessment.framework, answer=answer, level_code=level_code)
+    consensus = (
+        Consensus.objects.select_for_update().filter(assessment=assessment, indicator=indicator).first()
+    )
+    current_version = consensus.version if consensus else 0
+    if expected_version != current_version:
+        raise StaleEdit(_("Someone else recorded a consensus here first; it is shown."), current=consensus)
+    if consensus is None:
+        consensus = Consensus(assessment=assessment, indicator=indicator, version=0)
+    consensus.answer = value.answer
+    consensus.level = value.level
+    consensus.rationale = rationale.strip()
+    consensus.set_by = user
+    consensus.version = current_version + 1
+    consensus._history_user = user
+    clean_save(consensus)
+    assessment_touch(assessment)
+    return consensus
+
+
+@transaction.atomic
+def consensus_clear(*, assessment: Assessment, indicator: Indicator, user: AbstractBaseUser) -> None:
+    if not user.has_perm("assessments.set_consensus", assessment):
+        raise AssessmentError(consensus_refusal(user, assessment))
+    for consensus in Consensus.objects.filter(assessment=assessment, indicator=indicator):
+        consensus._history_user = user
+        consensus.delete()
+    assessment_touch(assessment)
