@@ -47,7 +47,7 @@ def archive_check(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 def archive_read(raw: bytes, *, wanted: Callable[[str], bool] = lambda name: True) -> dict[str, bytes]:
     """The wanted members of a zip archive, by name, after the checks above; a member that expands
     beyond what it declared is refused as soon as it does."""
-    _, max_bytes, _ratio = _limits()
+    max_bytes = _limits()[1]
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile:

@@ -1,46 +1,57 @@
 """Assessment bundles: the whole of an assessment as versioned JSON (files beside it in a zip), and back.
 
 This is how an offline workshop laptop brings its results to the central server, and how an
-assessment is backed up. `docs/bundle-format.md` documents the format. Import is atomic and checks
-everything first: a bundle with any problem writes nothing and every problem is listed.
+assessment is backed up. `docs/bundle-format.md` documents the format.
+
+An import is a write by the importing person and gets no more than their rights: it lands as a new
+draft that they coordinate; the people in it get new accounts without passwords (each with an
+invitation to complete theirs), never an existing account, unless a site administrator confirms
+which existing accounts to enrol; only a site administrator restores the bundle's status. Every
+value goes through the same services and checks as the forms, and the whole import is one
+transaction: a bundle with any problem writes nothing, and every problem is listed with its place.
 """
 
 import io
 import json
+import uuid
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import PurePosixPath
+from datetime import timedelta
+from functools import cache
+from pathlib import Path, PurePosixPath
 
+import jsonschema
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
-from assessments.models import (
-    Action,
-    Answer,
-    Assessment,
-    Consensus,
-    Evidence,
-    Implementation,
-    Institution,
-    Participant,
-    Response,
-    StatusChange,
+from assessments import services
+from assessments.archives import ArchiveRefused, archive_read
+from assessments.models import Action, Assessment, Institution, Participant
+from assessments.services import (
+    EVIDENCE_TYPES,
+    AnswerRow,
+    AssessmentError,
+    AssessmentProblems,
+    ConsensusRow,
+    EvidenceItem,
+    StatusStep,
 )
-from assessments.services import EVIDENCE_TYPES
 from indicators.models import Framework
 
 FORMAT = "coherence-assessment-bundle"
 VERSION = 1
 BUNDLE_JSON = "assessment.json"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "bundle.schema.json"
 
 
 class BundleInvalid(Exception):
+    """A bundle that cannot be imported; `problems` lists every reason with its place."""
+
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
@@ -178,25 +189,22 @@ def bundle_export(assessment: Assessment, *, with_files: bool) -> bytes:
 
 
 def bundle_read(raw: bytes) -> tuple[dict, dict[str, bytes]]:
-    """Read a bundle from JSON or zip bytes: its data and its files by path."""
+    """Read a bundle from JSON or zip bytes: its data and its files by path (archive limits apply)."""
     files: dict[str, bytes] = {}
     if raw[:4] == b"PK\x03\x04":
         try:
-            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-                names = archive.namelist()
-                if BUNDLE_JSON not in names:
-                    raise BundleInvalid([_("The zip file has no %(name)s.") % {"name": BUNDLE_JSON}])
-                text = archive.read(BUNDLE_JSON)
-                files = {
-                    n: archive.read(n) for n in names if n.startswith("evidence/") and not n.endswith("/")
-                }
-        except zipfile.BadZipFile:
-            raise BundleInvalid([_("The file is not a valid zip archive.")]) from None
+            members = archive_read(raw, wanted=lambda n: n == BUNDLE_JSON or n.startswith("evidence/"))
+        except ArchiveRefused as exc:
+            raise BundleInvalid([str(exc)]) from None
+        if BUNDLE_JSON not in members:
+            raise BundleInvalid([_("The zip file has no %(name)s.") % {"name": BUNDLE_JSON}])
+        text = members.pop(BUNDLE_JSON)
+        files = members
     else:
         text = raw
     try:
         data = json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise BundleInvalid([_("The bundle is not valid JSON: %(error)s") % {"error": exc}]) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BundleInvalid([_("This is not a Coherence assessment bundle.")])
@@ -210,6 +218,18 @@ def bundle_read(raw: bytes) -> tuple[dict, dict[str, bytes]]:
     return data, files
 
 
+@cache
+def _schema_validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def _path(parts) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "bundle"
+
+
 @dataclass
 class _Check:
     problems: list[str] = field(default_factory=list)
@@ -218,261 +238,431 @@ class _Check:
         self.problems.append(f"{where}: {message}")
 
 
-def _get(item, key, check: _Check, where: str, default=None, required=True):
-    if not isinstance(item, dict):
-        check.add(where, _("must be an object"))
-        return default
-    if key not in item:
-        if required:
-            check.add(where, _("missing %(field)s") % {"field": key})
-        return default
-    return item[key]
+def _shape_problems(data: dict) -> list[str]:
+    """Every field of the wrong type or shape, with its place (nothing else can be checked before)."""
+    problems = []
+    for error in sorted(_schema_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        problems.append(f"{_path(error.absolute_path)}: {error.message}")
+    return problems
+
+
+def _date(value, where: str, check: _Check):
+    if value in (None, ""):
+        return None
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        check.add(where, _("%(value)r is not a date (YYYY-MM-DD)") % {"value": value})
+    return parsed
+
+
+def _datetime(value):
+    if not value:
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
 
 
 def _validate(data: dict, files: dict[str, bytes]) -> tuple[Framework | None, _Check]:
+    """What needs more than shape: codes that must exist, links between records, files in the archive.
+    Values themselves (countries, languages, lengths, links, file types) are checked by the services."""
     check = _Check()
-    meta = data.get("assessment") or {}
-    spec = meta.get("framework") or {}
-    framework = Framework.objects.filter(slug=spec.get("slug"), version=spec.get("version")).first()
+    meta = data["assessment"]
+    spec = meta["framework"]
+    framework = Framework.objects.filter(slug=spec["slug"], version=spec["version"]).first()
     if framework is None:
         check.add(
             "assessment.framework",
             _("framework %(slug)s version %(version)s is not loaded here")
-            % {"slug": spec.get("slug"), "version": spec.get("version")},
+            % {"slug": spec["slug"], "version": spec["version"]},
         )
-    if meta.get("status") not in Assessment.Status.values:
-        check.add("assessment.status", _("unknown status %(value)r") % {"value": meta.get("status")})
-    if meta.get("kind") not in Assessment.Kind.values:
-        check.add("assessment.kind", _("unknown kind %(value)r") % {"value": meta.get("kind")})
-    if not meta.get("country") or not meta.get("round"):
-        check.add("assessment", _("country and round are required"))
+    if meta["status"] not in Assessment.Status.values:
+        check.add("assessment.status", _("unknown status %(value)r") % {"value": meta["status"]})
+    if meta["kind"] not in Assessment.Kind.values:
+        check.add("assessment.kind", _("unknown kind %(value)r") % {"value": meta["kind"]})
 
-    institutions = {}
+    institutions = set()
     for n, item in enumerate(data.get("institutions", [])):
-        key = _get(item, "key", check, f"institutions[{n}]")
-        if _get(item, "kind", check, f"institutions[{n}]") not in Institution.Kind.values:
-            check.add(f"institutions[{n}].kind", _("unknown kind"))
-        if key in institutions:
-            check.add(f"institutions[{n}].key", _("duplicate key %(key)s") % {"key": key})
-        institutions[key] = item
-    people = {}
+        if item["kind"] not in Institution.Kind.values:
+            check.add(f"institutions[{n}].kind", _("unknown kind %(value)r") % {"value": item["kind"]})
+        if item["key"] in institutions:
+            check.add(f"institutions[{n}].key", _("duplicate key %(key)s") % {"key": item["key"]})
+        institutions.add(item["key"])
+    people = set()
     for n, item in enumerate(data.get("participants", [])):
         where = f"participants[{n}]"
-        username = _get(item, "username", check, where)
-        role = _get(item, "role", check, where)
-        institution = _get(item, "institution", check, where, required=False)
-        if role not in Participant.Role.values:
-            check.add(f"{where}.role", _("unknown role %(value)r") % {"value": role})
+        if item["role"] not in Participant.Role.values:
+            check.add(f"{where}.role", _("unknown role %(value)r") % {"value": item["role"]})
+        institution = item.get("institution")
         if institution is not None and institution not in institutions:
             check.add(f"{where}.institution", _("unknown institution %(key)s") % {"key": institution})
-        if role == Participant.Role.RESPONDENT and institution is None:
+        if item["role"] == Participant.Role.RESPONDENT and institution is None:
             check.add(where, _("a respondent must answer for an institution"))
-        if username in people:
-            check.add(f"{where}.username", _("%(name)s is listed twice") % {"name": username})
-        people[username] = item
+        if item["username"] in people:
+            check.add(f"{where}.username", _("%(name)s is listed twice") % {"name": item["username"]})
+        people.add(item["username"])
+    codes = set(framework.indicators.values_list("code", flat=True)) if framework else None
 
-    codes = set(framework.indicators.values_list("code", flat=True)) if framework else set()
-    levels = set(framework.scale.levels.values_list("code", flat=True)) if framework else set()
+    def check_codes(where: str, wanted: list[str]) -> None:
+        for code in wanted:
+            if codes is not None and code not in codes:
+                check.add(where, _("unknown indicator %(code)s") % {"code": code})
 
-    def check_answer(where, item):
-        indicator = _get(item, "indicator", check, where)
-        if framework and indicator not in codes:
-            check.add(f"{where}.indicator", _("unknown indicator %(code)s") % {"code": indicator})
-        answer = _get(item, "answer", check, where)
-        level = _get(item, "level", check, where, required=False)
-        if answer not in Answer.values:
-            check.add(f"{where}.answer", _("unknown answer %(value)r") % {"value": answer})
-        elif answer == Answer.LEVEL and framework and level not in levels:
-            check.add(
-                f"{where}.level", _("%(level)r is not a level of the framework's scale") % {"level": level}
-            )
-        elif answer != Answer.LEVEL and level is not None:
-            check.add(f"{where}.level", _("only a level answer carries a level"))
-        return indicator
-
-    seen = set()
     for n, item in enumerate(data.get("responses", [])):
-        where = f"responses[{n}]"
-        indicator = check_answer(where, item)
-        participant = _get(item, "participant", check, where)
-        if participant not in people:
-            check.add(f"{where}.participant", _("unknown participant %(name)s") % {"name": participant})
-        if (indicator, participant) in seen:
-            check.add(where, _("a second answer by the same person to the same indicator"))
-        seen.add((indicator, participant))
-        if _get(item, "implementation", check, where, "", required=False) not in ["", *Implementation.values]:
-            check.add(f"{where}.implementation", _("unknown implementation state"))
-    seen = set()
+        check_codes(f"responses[{n}].indicator", [item["indicator"]])
+        if item["participant"] not in people:
+            check.add(
+                f"responses[{n}].participant",
+                _("unknown participant %(name)s") % {"name": item["participant"]},
+            )
     for n, item in enumerate(data.get("consensus", [])):
-        indicator = check_answer(f"consensus[{n}]", item)
-        if indicator in seen:
-            check.add(f"consensus[{n}]", _("a second consensus on the same indicator"))
-        seen.add(indicator)
+        check_codes(f"consensus[{n}].indicator", [item["indicator"]])
+        if item.get("set_by") not in (None, *people):
+            check.add(f"consensus[{n}].set_by", _("unknown participant %(name)s") % {"name": item["set_by"]})
     for n, item in enumerate(data.get("actions", [])):
         where = f"actions[{n}]"
-        if _get(item, "status", check, where) not in Action.Status.values:
-            check.add(f"{where}.status", _("unknown status"))
-        owner = _get(item, "owner", check, where, required=False)
-        if owner is not None and owner not in institutions:
-            check.add(f"{where}.owner", _("unknown institution %(key)s") % {"key": owner})
-        for code in _get(item, "indicators", check, where, []) or []:
-            if framework and code not in codes:
-                check.add(f"{where}.indicators", _("unknown indicator %(code)s") % {"code": code})
+        if item["status"] not in Action.Status.values:
+            check.add(f"{where}.status", _("unknown status %(value)r") % {"value": item["status"]})
+        if item.get("owner") is not None and item["owner"] not in institutions:
+            check.add(f"{where}.owner", _("unknown institution %(key)s") % {"key": item["owner"]})
+        check_codes(f"{where}.indicators", item.get("indicators", []))
+        _date(item.get("due_date"), f"{where}.due_date", check)
     for n, item in enumerate(data.get("evidence", [])):
         where = f"evidence[{n}]"
-        if _get(item, "kind", check, where) not in Evidence.Kind.values:
-            check.add(f"{where}.kind", _("unknown kind"))
-        path = _get(item, "file", check, where, required=False)
+        path = item.get("file")
         if path and path not in files:
             check.add(f"{where}.file", _("%(path)s is not in the zip file") % {"path": path})
-        if not path and not _get(item, "url", check, where, "", required=False):
-            check.add(where, _("evidence needs a file or a link"))
-        for code in _get(item, "indicators", check, where, []) or []:
-            if framework and code not in codes:
-                check.add(f"{where}.indicators", _("unknown indicator %(code)s") % {"code": code})
+        check_codes(f"{where}.indicators", item.get("indicators", []))
+        _date(item.get("effective_date"), f"{where}.effective_date", check)
+    for n, item in enumerate(data.get("status_changes", [])):
+        for key in ("from", "to"):
+            if item[key] not in Assessment.Status.values:
+                check.add(f"status_changes[{n}].{key}", _("unknown status %(value)r") % {"value": item[key]})
     return framework, check
 
 
-def _date(value) -> date | None:
-    return parse_date(value) if value else None
+@dataclass(frozen=True)
+class BundlePreview:
+    """What an import would do, shown before it is confirmed."""
+
+    data: dict
+    framework: Framework
+    existing_usernames: list[str]  # people in the bundle whose user name already has an account here
+    counts: dict[str, int]
+
+    @property
+    def meta(self) -> dict:
+        return self.data["assessment"]
 
 
-def _datetime(value) -> datetime | None:
-    return parse_datetime(value) if value else None
+class _DryRun(Exception):
+    """Raised to roll back a trial import."""
 
 
-def bundle_import(*, data: dict, files: dict[str, bytes], user=None) -> Assessment:
-    """Create a new assessment from a bundle, exactly as exported. People are matched by username and
-    created (without a usable password) when missing; the importer coordinates the new assessment."""
+def bundle_check(data: dict, files: dict[str, bytes], user=None) -> BundlePreview:
+    """Check a bundle in full and say what importing it would do: its shape, then codes and links, then
+    (with `user`) a trial import, rolled back, that puts every value through the services."""
+    problems = _shape_problems(data)
+    if problems:
+        raise BundleInvalid(problems)
     framework, check = _validate(data, files)
     if check.problems:
         raise BundleInvalid(check.problems)
+    usernames = [p["username"] for p in data.get("participants", [])]
+    existing = sorted(
+        get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True)
+    )
+    counts = {
+        key: len(data.get(key, [])) for key in ("institutions", "participants", "responses", "evidence")
+    }
+    preview = BundlePreview(data, framework, existing, counts)
+    if user is not None:
+        _trial(preview, files, user)
+    return preview
+
+
+def _trial(preview: BundlePreview, files, user) -> None:
+    """Import for real inside a transaction that is always rolled back: every value meets the services."""
     written: list = []
     try:
         with transaction.atomic():
-            return _create(data, files, framework, user, written)
-    except Exception:
+            _create(preview, files, user, False, set(), written)
+            raise _DryRun
+    except _DryRun:
+        pass
+    except (AssessmentProblems, BundleInvalid) as exc:
+        raise BundleInvalid(exc.problems) from None
+    except AssessmentError as exc:
+        raise BundleInvalid([str(exc)]) from None
+    finally:
+        for stored in written:
+            stored.storage.delete(stored.name)
+
+
+def bundle_import(
+    *,
+    data: dict,
+    files: dict[str, bytes],
+    user,
+    restore_status: bool = False,
+    enrol: frozenset[str] | set[str] = frozenset(),
+) -> Assessment:
+    """Create a new assessment from a bundle, as a write by `user` (see the module's docstring).
+
+    `enrol` names the bundle's people to match to existing accounts by user name, and `restore_status`
+    gives the new assessment the bundle's status with its history: both only for a site administrator.
+    """
+    if user is None or not user.has_perm("assessments.import_bundle"):
+        raise BundleInvalid([_("Sign in to import a bundle: the person importing coordinates it.")])
+    preview = bundle_check(data, files)
+    if restore_status and not user.has_perm("assessments.restore_status"):
+        raise BundleInvalid([_("Only a site administrator restores the status of an imported assessment.")])
+    if enrol and not user.has_perm("assessments.enrol_existing_accounts"):
+        raise BundleInvalid([_("Only a site administrator enrols existing accounts from a bundle.")])
+    written: list = []
+    try:
+        with transaction.atomic():
+            return _create(
+                preview, files, user, restore_status, set(enrol) & set(preview.existing_usernames), written
+            )
+    except (AssessmentProblems, AssessmentError, BundleInvalid) as exc:
         for stored in written:  # the rows are rolled back; do not leave their files behind
+            stored.storage.delete(stored.name)
+        problems = exc.problems if isinstance(exc, AssessmentProblems | BundleInvalid) else [str(exc)]
+        raise BundleInvalid(problems) from None
+    except Exception:
+        for stored in written:
             stored.storage.delete(stored.name)
         raise
 
 
-def _create(data, files, framework, user, written) -> Assessment:
-    meta = data["assessment"]
-    assessment = Assessment.objects.create(
-        country=meta["country"],
-        area=meta.get("area", ""),
-        framework=framework,
-        round=meta["round"],
-        kind=meta["kind"],
-        language=meta.get("language", "en"),
-        status=meta["status"],
-        publish_justifications=meta.get("publish_justifications", False),
-        is_demo=meta.get("is_demo", False),
-        created_by=user,
+def _step(where: str, action):
+    """Run one service call, putting `where` in front of its refusal."""
+    try:
+        return action()
+    except AssessmentProblems:
+        raise
+    except AssessmentError as exc:
+        raise BundleInvalid([f"{where}: {exc}"]) from None
+
+
+def _create(
+    preview: BundlePreview, files, user, restore_status: bool, enrol: set[str], written
+) -> Assessment:
+    data, meta = preview.data, preview.meta
+    assessment = _step(
+        "assessment",
+        lambda: services.assessment_create(
+            user=user,
+            country=meta["country"],
+            framework=preview.framework,
+            round=meta["round"],
+            kind=meta["kind"],
+            language=meta.get("language", "en"),
+            area=meta.get("area", ""),
+            is_demo=meta.get("is_demo", False),
+            publish_justifications=meta.get("publish_justifications", False),
+        ),
     )
-    institutions = {}
-    for item in data.get("institutions", []):
-        institutions[item["key"]] = Institution.objects.get_or_create(
-            name=item["name"], kind=item["kind"], country=item.get("country", "")
-        )[0]
-    assessment.institutions.set(institutions.values())
-
-    user_model = get_user_model()
-    participants, users = {}, {}
-    for item in data.get("participants", []):
-        person = user_model.objects.filter(username=item["username"]).first()
-        if person is None:
-            person = user_model(
-                username=item["username"],
-                email=item.get("email", ""),
-                first_name=item.get("first_name", ""),
-                last_name=item.get("last_name", ""),
-            )
-            person.set_unusable_password()
-            person.save()
-        users[item["username"]] = person
-        participants[item["username"]] = Participant.objects.create(
-            assessment=assessment,
-            user=person,
-            role=item["role"],
-            institution=institutions.get(item.get("institution")),
+    institutions = {
+        item["key"]: _step(
+            f"institutions[{n}]",
+            lambda item=item: services.institution_add(
+                assessment=assessment, name=item["name"], kind=item["kind"]
+            ),
         )
-    if user is not None and user.get_username() not in participants:
-        Participant.objects.create(assessment=assessment, user=user, role=Participant.Role.COORDINATOR)
-
-    indicators = {i.code: i for i in framework.indicators.all()}
-    levels = {lv.code: lv for lv in framework.scale.levels.all()}
-    bulk_create_with_history(
-        [
-            Response(
-                assessment=assessment,
-                indicator=indicators[r["indicator"]],
+        for n, item in enumerate(data.get("institutions", []))
+    }
+    participants, users = _people(assessment, data, institutions, user, enrol)
+    services.responses_import(
+        assessment=assessment,
+        user=user,
+        source="bundle",
+        rows=[
+            AnswerRow(
+                indicator=r["indicator"],
                 participant=participants[r["participant"]],
                 answer=r["answer"],
-                level=levels.get(r.get("level")) if r["answer"] == Answer.LEVEL else None,
+                level=r.get("level"),
                 implementation=r.get("implementation", ""),
                 justification=r.get("justification", ""),
-                version=r.get("version", 1),
+                where=f"responses[{n}]",
             )
-            for r in data.get("responses", [])
+            for n, r in enumerate(data.get("responses", []))
         ],
-        Response,
-        default_user=user,
     )
-    bulk_create_with_history(
-        [
-            Consensus(
-                assessment=assessment,
-                indicator=indicators[c["indicator"]],
+    services.consensus_import(
+        assessment=assessment,
+        user=user,
+        source="bundle",
+        rows=[
+            ConsensusRow(
+                indicator=c["indicator"],
                 answer=c["answer"],
-                level=levels.get(c.get("level")) if c["answer"] == Answer.LEVEL else None,
+                level=c.get("level"),
                 rationale=c.get("rationale", ""),
                 set_by=users.get(c.get("set_by")),
-                version=c.get("version", 1),
+                where=f"consensus[{n}]",
             )
-            for c in data.get("consensus", [])
+            for n, c in enumerate(data.get("consensus", []))
         ],
-        Consensus,
-        default_user=user,
     )
-    for item in data.get("actions", []):
-        action = Action.objects.create(
-            assessment=assessment,
-            title=item["title"],
-            description=item.get("description", ""),
-            owner=institutions.get(item.get("owner")),
-            due_date=_date(item.get("due_date")),
-            status=item["status"],
-            created_by=user,
+    indicators = {i.code: i for i in preview.framework.indicators.all()}
+    for n, item in enumerate(data.get("actions", [])):
+        where = f"actions[{n}]"
+        unknown = [c for c in item.get("indicators", []) if c not in indicators]
+        if unknown:
+            raise BundleInvalid(
+                [f"{where}.indicators: " + _("unknown indicator %(code)s") % {"code": unknown[0]}]
+            )
+        _step(
+            where,
+            lambda item=item: services.action_create(
+                assessment=assessment,
+                user=user,
+                title=item["title"],
+                description=item.get("description", ""),
+                owner=institutions.get(item.get("owner")),
+                due_date=parse_date(item["due_date"]) if item.get("due_date") else None,
+                status=item["status"],
+                indicators=[indicators[c] for c in item.get("indicators", [])],
+            ),
         )
-        action.indicators.set([indicators[c] for c in item.get("indicators", [])])
-    for item in data.get("evidence", []):
-        evidence = Evidence(
+    services.evidence_import(
+        assessment=assessment,
+        user=user,
+        written=written,
+        items=[
+            EvidenceItem(
+                title=e["title"],
+                kind=e["kind"],
+                indicators=e.get("indicators", []),
+                source=e.get("source", ""),
+                effective_date=parse_date(e["effective_date"]) if e.get("effective_date") else None,
+                url="" if e.get("file") else e.get("url", ""),
+                file_name=PurePosixPath(e["file"]).name if e.get("file") else "",
+                file_content=files[e["file"]] if e.get("file") else None,
+                where=f"evidence[{n}]",
+            )
+            for n, e in enumerate(data.get("evidence", []))
+        ],
+    )
+    if restore_status:
+        services.assessment_status_restore(
             assessment=assessment,
-            title=item["title"],
-            kind=item["kind"],
-            source=item.get("source", ""),
-            effective_date=_date(item.get("effective_date")),
-            url=item.get("url", "") if not item.get("file") else "",
-            content_type=item.get("content_type", ""),
-            added_by=user,
+            status=meta["status"],
+            user=user,
+            steps=[
+                StatusStep(
+                    from_status=s["from"],
+                    to_status=s["to"],
+                    by=users.get(s.get("by")),
+                    at=_datetime(s.get("at")),
+                    comment=s.get("comment", ""),
+                )
+                for s in data.get("status_changes", [])
+            ],
         )
-        if item.get("file"):
-            content = files[item["file"]]
-            evidence.size = len(content)
-            evidence.file.save(PurePosixPath(item["file"]).name, ContentFile(content), save=False)
-            written.append(evidence.file)
-        evidence.save()
-        evidence.indicators.set([indicators[c] for c in item.get("indicators", [])])
-    for item in data.get("status_changes", []):
-        change = StatusChange.objects.create(
-            assessment=assessment,
-            from_status=item["from"],
-            to_status=item["to"],
-            by=users.get(item.get("by")),
-            comment=item.get("comment", ""),
-        )
-        if item.get("at"):
-            StatusChange.objects.filter(pk=change.pk).update(at=_datetime(item["at"]))
     return assessment
+
+
+def _people(assessment, data, institutions, user, enrol: set[str]):
+    """Participants of the new assessment: existing accounts only where a site administrator confirmed
+    them; everyone else gets a new account without a password and an invitation to complete it."""
+    model = get_user_model()
+    participants, users = {}, {}
+    for n, item in enumerate(data.get("participants", [])):
+        where = f"participants[{n}]"
+        username = item["username"]
+        if username in enrol:
+            person, placeholder = model.objects.get(username=username), False
+        elif (
+            user is not None
+            and username == user.get_username()
+            and item["role"] == Participant.Role.COORDINATOR
+        ):
+            person, placeholder = user, False  # the importer, who already coordinates it
+        else:
+            person = _step(
+                where,
+                lambda item=item: services.person_placeholder_create(
+                    username=item["username"],
+                    email=item.get("email", ""),
+                    first_name=item.get("first_name", ""),
+                    last_name=item.get("last_name", ""),
+                ),
+            )
+            placeholder = True
+        users[username] = person
+        existing = assessment.participants.filter(user=person).first()
+        if existing is not None:
+            participants[username] = existing
+            continue
+        institution = institutions.get(item.get("institution"))
+        participants[username] = _step(
+            where,
+            lambda person=person, item=item, institution=institution: services.participant_add(
+                assessment=assessment, user=person, role=item["role"], institution=institution
+            ),
+        )
+        if placeholder:
+            _step(
+                where,
+                lambda person=person, item=item, institution=institution: services.invitation_create(
+                    assessment=assessment,
+                    role=item["role"],
+                    by=user,
+                    institution=institution,
+                    email=person.email,
+                    for_user=person,
+                ),
+            )
+    return participants, users
+
+
+# -- Bundles waiting for confirmation -------------------------------------------------------------
+
+PENDING_DIR = "imports"
+PENDING_HOURS = 24
+
+
+def pending_save(user, raw: bytes) -> str:
+    """Keep an uploaded bundle until its importer confirms (or for a day); returns its token."""
+    pending_clean()
+    token = uuid.uuid4().hex
+    default_storage.save(f"{PENDING_DIR}/{user.pk}/{token}", ContentFile(raw))
+    return token
+
+
+def pending_read(user, token: str) -> bytes | None:
+    """The bundle this person uploaded under `token`, or None (someone else's tokens are never found)."""
+    if not isinstance(token, str) or not token.isalnum() or len(token) != 32:
+        return None
+    name = f"{PENDING_DIR}/{user.pk}/{token}"
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def pending_delete(user, token: str) -> None:
+    if isinstance(token, str) and token.isalnum():
+        default_storage.delete(f"{PENDING_DIR}/{user.pk}/{token}")
+
+
+def pending_clean() -> None:
+    """Forget bundles left unconfirmed for more than a day."""
+    limit = timezone.now() - timedelta(hours=PENDING_HOURS)
+    try:
+        folders, _files = default_storage.listdir(PENDING_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    for folder in folders:
+        for name in default_storage.listdir(f"{PENDING_DIR}/{folder}")[1]:
+            path = f"{PENDING_DIR}/{folder}/{name}"
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)

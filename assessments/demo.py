@@ -1,7 +1,8 @@
 """Demo data: sign-ins for every role and fictional countries with a published round and one in collection.
 
-The answers, evidence and actions of each fictional country are data, in `assessments/demo_data/XX.yaml`.
-Loading is idempotent: a country whose demo rounds exist is left as it is.
+The answers, evidence and actions of each fictional country are data, in `assessments/demo_data/XX.yaml`,
+and they are written through the same services as everything else (so they are checked the same way
+and carry the same history). Loading is idempotent: a country whose demo rounds exist is left as it is.
 """
 
 from dataclasses import dataclass
@@ -10,19 +11,10 @@ from pathlib import Path
 import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
-from assessments.models import (
-    Action,
-    Answer,
-    Assessment,
-    Consensus,
-    Evidence,
-    Institution,
-    Participant,
-    Response,
-    StatusChange,
-)
+from assessments import services
+from assessments.models import Answer, Assessment, Participant
+from assessments.services import AnswerRow, ConsensusRow
 from indicators.models import Framework
 
 DEMO_PASSWORD = "coherence-demo"
@@ -63,20 +55,20 @@ FIRST_NAMES = {
 
 
 def _user(username: str, first: str, last: str, *, staff: bool = False):
-    user, created = get_user_model().objects.get_or_create(
+    existing = get_user_model().objects.filter(username=username).first()
+    if existing is not None:
+        return existing, False
+    user = services.person_create(
         username=username,
-        defaults={
-            "first_name": first,
-            "last_name": last,
-            "email": f"{username}@demo.invalid",
-            "is_staff": staff,
-            "is_superuser": staff,
-        },
+        email=f"{username}@demo.invalid",
+        password=DEMO_PASSWORD,
+        first_name=first,
+        last_name=last,
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-    return user, created
+    if staff:
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    return user, True
 
 
 @transaction.atomic
@@ -102,66 +94,65 @@ def demo_country_load(*, data: dict, users: dict) -> None:
     if Assessment.objects.filter(country=data["country"], is_demo=True).exists():
         return
     country = data["country"]
-    institutions = {
-        key: Institution.objects.get_or_create(name=spec["name"], kind=spec["kind"], country=country)[0]
-        for key, spec in data["institutions"].items()
-    }
     respondents = {}
-    for key in institutions:
+    for key in data["institutions"]:
         username = NAMED_RESPONDENTS.get((country, key), f"{country.lower()}-{key}")
         respondents[key] = (
             users.get(username) or _user(username, FIRST_NAMES.get(key, key.title()), data["name"])[0]
         )
+    coordinator = users["coordinator"]
 
-    indicators = {i.code: i for i in framework.indicators.all()}
-    levels = {lv.code: lv for lv in framework.scale.levels.all()}
-
-    previous = _assessment(data, framework, data["previous_round"], institutions, respondents, users)
-    _answers(previous, _previous_answers(data), institutions, indicators, levels)
+    previous = _assessment(data, framework, data["previous_round"], respondents, users)
+    _move(previous, Status.COLLECTING, coordinator)
+    _answers(previous, _previous_answers(data), data["institutions"], coordinator)
     _consensus(
         previous,
         {
             code: {"level": level, "rationale": "Agreed at the validation workshop."}
             for code, level in data["previous"].items()
         },
-        indicators,
-        levels,
         users["reviewer"],
+        coordinator,
     )
-    _walk(previous, [Status.COLLECTING, Status.REVIEW, Status.VALIDATED, Status.PUBLISHED], users)
+    _move(previous, Status.REVIEW, coordinator)
+    _move(previous, Status.VALIDATED, users["reviewer"])
+    _move(previous, Status.PUBLISHED, coordinator)
 
-    current = _assessment(
-        data, framework, data["current_round"], institutions, respondents, users, previous=previous
-    )
-    _answers(current, data["answers"], institutions, indicators, levels)
-    _consensus(current, data.get("consensus", {}), indicators, levels, users["facilitator"])
-    _walk(current, [Status.COLLECTING], users)
+    current = _assessment(data, framework, data["current_round"], respondents, users, previous=previous)
+    _move(current, Status.COLLECTING, coordinator)
+    _answers(current, data["answers"], data["institutions"], coordinator)
+    _consensus(current, data.get("consensus", {}), users["facilitator"], coordinator)
+    indicators = {i.code: i for i in framework.indicators.all()}
     for spec in data.get("evidence", []):
-        evidence = Evidence.objects.create(
+        services.evidence_add(
             assessment=current,
+            user=coordinator,
             title=spec["title"],
             kind=spec["kind"],
             source=spec.get("source", ""),
             effective_date=spec.get("effective_date"),
             url=spec["url"],
-            added_by=users["coordinator"],
+            indicators=[indicators[c] for c in spec["indicators"] if c in indicators],
         )
-        evidence.indicators.set([indicators[c] for c in spec["indicators"] if c in indicators])
+    institutions = {i.name: i for i in current.institutions.all()}
     for spec in data.get("actions", []):
-        action = Action.objects.create(
+        owner = data["institutions"].get(spec.get("owner"))
+        services.action_create(
             assessment=current,
+            user=coordinator,
             title=spec["title"],
             description=spec.get("description", ""),
-            owner=institutions.get(spec.get("owner")),
+            owner=institutions.get(owner["name"]) if owner else None,
             due_date=spec.get("due_date"),
-            status=spec.get("status", Action.Status.OPEN),
-            created_by=users["coordinator"],
+            status=spec.get("status", "open"),
+            indicators=[indicators[c] for c in spec["indicators"] if c in indicators],
         )
-        action.indicators.set([indicators[c] for c in spec["indicators"] if c in indicators])
 
 
-def _assessment(data, framework, round_, institutions, respondents, users, previous=None) -> Assessment:
-    assessment = Assessment.objects.create(
+def _assessment(data, framework, round_, respondents, users, previous=None) -> Assessment:
+    coordinator = users["coordinator"]
+    assessment = services.assessment_create(
+        user=coordinator,
         country=data["country"],
         framework=framework,
         round=round_,
@@ -169,24 +160,20 @@ def _assessment(data, framework, round_, institutions, respondents, users, previ
         language="en",
         is_demo=True,
         previous=previous,
-        created_by=users["coordinator"],
     )
-    assessment.institutions.set(institutions.values())
-    people = [
-        Participant(assessment=assessment, user=users["coordinator"], role=Role.COORDINATOR),
-        Participant(assessment=assessment, user=users["reviewer"], role=Role.REVIEWER),
-        Participant(assessment=assessment, user=users["facilitator"], role=Role.FACILITATOR),
-    ]
+    others = [(users["reviewer"], Role.REVIEWER, None), (users["facilitator"], Role.FACILITATOR, None)]
     if data["country"] == "XA":
-        people.append(Participant(assessment=assessment, user=users["observer"], role=Role.OBSERVER))
-    people += [
-        Participant(
-            assessment=assessment, user=respondents[key], role=Role.RESPONDENT, institution=institution
-        )
-        for key, institution in institutions.items()
-    ]
-    Participant.objects.bulk_create(people)
+        others.append((users["observer"], Role.OBSERVER, None))
+    for key, spec in data["institutions"].items():
+        institution = services.institution_add(assessment=assessment, name=spec["name"], kind=spec["kind"])
+        others.append((respondents[key], Role.RESPONDENT, institution))
+    for user, role, institution in others:
+        services.participant_add(assessment=assessment, user=user, role=role, institution=institution)
     return assessment
+
+
+def _move(assessment: Assessment, status: str, user) -> None:
+    services.assessment_transition(assessment=assessment, to=status, user=user)
 
 
 def _previous_answers(data: dict) -> dict:
@@ -211,51 +198,37 @@ def _previous_answers(data: dict) -> dict:
     return answers
 
 
-def _answers(
-    assessment: Assessment, answers: dict, institutions: dict, indicators: dict, levels: dict
-) -> None:
-    by_institution_pk = {p.institution_id: p for p in assessment.participants.filter(role=Role.RESPONDENT)}
-    participants = {key: by_institution_pk[inst.pk] for key, inst in institutions.items()}
-    rows = []
-    for code, by_institution in answers.items():
-        for key, spec in by_institution.items():
-            answer = spec.get("answer", Answer.LEVEL)
-            level = levels[str(spec["level"])] if answer == Answer.LEVEL else None
-            rows.append(
-                Response(
-                    assessment=assessment,
-                    indicator=indicators[code],
-                    participant=participants[key],
-                    answer=answer,
-                    level=level,
-                    implementation=spec.get("implementation", "") if level else "",
-                    justification=spec.get("justification", ""),
-                )
-            )
-    bulk_create_with_history(rows, Response, batch_size=500)
-
-
-def _consensus(assessment, consensus: dict, indicators: dict, levels: dict, by) -> None:
+def _answers(assessment: Assessment, answers: dict, institutions: dict, coordinator) -> None:
+    respondents = assessment.participants.filter(role=Role.RESPONDENT).select_related("institution")
+    by_name = {p.institution.name: p for p in respondents}
+    by_key = {key: by_name[spec["name"]] for key, spec in institutions.items()}
     rows = [
-        Consensus(
-            assessment=assessment,
-            indicator=indicators[code],
+        AnswerRow(
+            indicator=code,
+            participant=by_key[key],
+            answer=spec.get("answer", Answer.LEVEL),
+            level=str(spec["level"]) if spec.get("answer", Answer.LEVEL) == Answer.LEVEL else None,
+            implementation=spec.get("implementation", ""),
+            justification=spec.get("justification", ""),
+            where=f"{assessment.country.code} {assessment.round} {code} {key}",
+        )
+        for code, by_institution in answers.items()
+        for key, spec in by_institution.items()
+    ]
+    services.responses_import(assessment=assessment, rows=rows, user=coordinator, source="demo data")
+
+
+def _consensus(assessment: Assessment, consensus: dict, by, coordinator) -> None:
+    codes = set(assessment.framework.indicators.values_list("code", flat=True))
+    rows = [
+        ConsensusRow(
+            indicator=code,
             answer=Answer.LEVEL,
-            level=levels[str(spec["level"])],
+            level=str(spec["level"]),
             rationale=spec.get("rationale", ""),
             set_by=by,
         )
         for code, spec in consensus.items()
-        if code in indicators
+        if code in codes
     ]
-    bulk_create_with_history(rows, Consensus, batch_size=500)
-
-
-def _walk(assessment: Assessment, statuses: list[str], users: dict) -> None:
-    for status in statuses:
-        by = users["reviewer"] if status == Status.VALIDATED else users["coordinator"]
-        StatusChange.objects.create(
-            assessment=assessment, from_status=assessment.status, to_status=status, by=by
-        )
-        assessment.status = status
-    assessment.save(update_fields=["status", "updated_at"])
+    services.consensus_import(assessment=assessment, rows=rows, user=coordinator, source="demo data")

@@ -1,6 +1,8 @@
 """Forms for assessments: every input a person gives goes through one of these."""
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Action, Answer, Assessment, Evidence, Implementation, Institution, Participant
@@ -180,6 +182,63 @@ class BundleUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 200 * 1024 * 1024:
-            raise forms.ValidationError(_("The bundle is larger than 200 MB."))
+        if upload.size > settings.BUNDLE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The bundle is larger than %(size)s.") % {"size": filesizeformat(settings.BUNDLE_MAX_BYTES)}
+            )
         return upload.read()
+
+
+class BundleConfirmForm(forms.Form):
+    """Confirm an import; a site administrator may also restore the status and enrol existing accounts."""
+
+    restore_status = forms.BooleanField(
+        label=_("Restore the bundle's status and its history"),
+        required=False,
+        help_text=_("Otherwise the assessment starts as a draft that you coordinate."),
+    )
+    enrol = forms.MultipleChoiceField(
+        label=_("Enrol these existing accounts"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "People in the bundle whose user name already has an account here. Leave one unticked and "
+            "a new account without a password is made for that person instead, with a link to complete it."
+        ),
+    )
+
+    def __init__(self, *args, existing: list[str], admin: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if admin:
+            self.fields["enrol"].choices = [(name, name) for name in existing]
+            if not existing:
+                del self.fields["enrol"]
+        else:
+            del self.fields["restore_status"]
+            del self.fields["enrol"]
+
+
+class AccountForm(forms.Form):
+    """The account someone creates (or completes) when they accept an invitation."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, fixed_email: str = "", completing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fixed_email:
+            self.fields["email"].disabled = True
+            self.fields["email"].initial = fixed_email
+            self.fields["email"].help_text = _("The invitation was sent to this address.")
+        if completing:
+            self.fields["username"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data

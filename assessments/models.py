@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -134,17 +135,34 @@ class Participant(models.Model):
 
 
 class Invitation(models.Model):
-    """A link that lets a person join an assessment with a role; works with or without e-mail."""
+    """A link that lets a person join an assessment with a role; works with or without e-mail.
+
+    With an e-mail address the link is bound to it: only an account with that address may use it. With
+    `for_user` it is the way into an account made for the person (by a bundle import), which they
+    complete by choosing a password. Links expire, and the coordinator can send them again or revoke them.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting")
+        JOINED = "joined", _("Joined")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="invitations")
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("e-mail"), blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Participant.Role.choices)
     institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.PROTECT)
+    for_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -155,6 +173,19 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} → {self.assessment}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return self.State.JOINED
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.OPEN
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
 
 
 class Answer(models.TextChoices):

@@ -127,6 +127,11 @@ rules.add_perm("assessments.start_next_round", is_coordinator & status_in(Status
 # A bundle holds people's names, e-mails and answers: coordinators only, never the public.
 rules.add_perm("assessments.export_bundle", is_coordinator)
 rules.add_perm("assessments.import_bundle", rules.is_authenticated)
+# A site administrator (a superuser) may restore an imported assessment's status and enrol existing
+# accounts from a bundle: both step around the workflow, so nobody else may.
+is_site_admin = rules.is_superuser
+rules.add_perm("assessments.restore_status", is_site_admin)
+rules.add_perm("assessments.enrol_existing_accounts", is_site_admin)
 
 
 # -- Predicates on an evidence item ---------------------------------------------------------------

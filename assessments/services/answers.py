@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,18 +20,69 @@ class AnswerValue:
     level: Level | None
 
 
-def answer_parse(*, framework: Framework, answer: str, level_code: str | None) -> AnswerValue:
-    """Turn what a client sent into an answer on the framework's scale, refusing anything else."""
+@dataclass(frozen=True)
+class AnswerCodes:
+    """What a framework accepts as answers, read once for many rows: its indicators and scale levels."""
+
+    indicators: dict[str, Indicator]
+    levels: dict[str, Level]
+
+
+def answer_codes(framework: Framework) -> AnswerCodes:
+    return AnswerCodes(
+        indicators={i.code: i for i in framework.indicators.all()},
+        levels={lv.code: lv for lv in Level.objects.filter(scale__framework=framework)},
+    )
+
+
+def answer_value(answer, level_code, levels: dict[str, Level]) -> AnswerValue:
+    """An answer on the scale (a level, not applicable or don't know), or AssessmentError."""
     if answer in (Answer.NOT_APPLICABLE, Answer.DONT_KNOW):
+        if level_code not in (None, ""):
+            raise AssessmentError(_("Only a level answer carries a level."))
         return AnswerValue(answer, None)
     if answer != Answer.LEVEL:
         raise AssessmentError(_("Unknown answer %(answer)r.") % {"answer": answer})
-    level = Level.objects.filter(scale__framework=framework, code=level_code).first()
+    level = levels.get(level_code) if isinstance(level_code, str) else None
     if level is None:
         raise AssessmentError(
             _("%(level)r is not a level of this framework's scale.") % {"level": level_code}
         )
     return AnswerValue(Answer.LEVEL, level)
+
+
+def answer_parse(*, framework: Framework, answer: str, level_code: str | None) -> AnswerValue:
+    """Turn what a client sent into an answer on the framework's scale, refusing anything else."""
+    if answer != Answer.LEVEL:
+        level_code = None  # a form may send the level still selected beside "not applicable"
+    levels = {}
+    if answer == Answer.LEVEL and isinstance(level_code, str):
+        levels = {lv.code: lv for lv in Level.objects.filter(scale__framework=framework, code=level_code)}
+    return answer_value(answer, level_code, levels)
+
+
+def clean_text(text, what: str) -> str:
+    """Free text a person gives (a justification, a rationale), trimmed and within the length limit."""
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise AssessmentError(_("The %(what)s must be text.") % {"what": what})
+    text = text.strip()
+    if len(text) > settings.ANSWER_TEXT_MAX_CHARS:
+        raise AssessmentError(
+            _("The %(what)s is longer than %(max)s characters.")
+            % {"what": what, "max": f"{settings.ANSWER_TEXT_MAX_CHARS:,}"}
+        )
+    return text
+
+
+def clean_implementation(implementation, answer: str) -> str:
+    """How far a level answer is applied (on paper, partly, in practice) or '' (for other answers too)."""
+    if implementation in (None, ""):
+        return ""
+    if implementation not in Implementation.values:
+        raise AssessmentError(_("Unknown implementation state %(value)r.") % {"value": implementation})
+    return implementation if answer == Answer.LEVEL else ""
 
 
 def require_indicator(assessment: Assessment, indicator: Indicator) -> None:
@@ -50,9 +102,11 @@ def response_set(
     implementation: str = "",
     justification: str = "",
     expected_version: int,
+    source: str = "",
 ) -> Response:
     """Save a participant's answer. `expected_version` is the version the person started from (0 for none):
-    if someone saved in between, the save is refused with StaleEdit carrying their answer."""
+    if someone saved in between, the save is refused with StaleEdit carrying their answer. `source` says
+    where the answer came from when it was not the scoring page ("workbook", "workshop"), for the history."""
     if participant.assessment_id != assessment.pk or participant.user_id != user.pk:
         raise AssessmentError(_("You can only change your own answers."))
     if assessment.status != Status.COLLECTING:
@@ -62,10 +116,8 @@ def response_set(
         raise AssessmentError(_("Only respondents who answer for an institution can score."))
     require_indicator(assessment, indicator)
     value = answer_parse(framework=assessment.framework, answer=answer, level_code=level_code)
-    if implementation and implementation not in Implementation.values:
-        raise AssessmentError(_("Unknown implementation state %(value)r.") % {"value": implementation})
-    if value.answer != Answer.LEVEL:
-        implementation = ""
+    implementation = clean_implementation(implementation, value.answer)
+    justification = clean_text(justification, _("justification"))
 
     response = (
         Response.objects.select_for_update()
@@ -73,7 +125,6 @@ def response_set(
         .first()
     )
     current_version = response.version if response else 0
-    justification = justification.strip()
     if response is not None and (
         response.answer,
         response.level,
@@ -99,6 +150,8 @@ def response_set(
     response.justification = justification
     response.version = current_version + 1
     response._history_user = user
+    if source:
+        response._change_reason = source
     clean_save(response)
     assessment_touch(assessment)
     return response
@@ -138,7 +191,7 @@ def consensus_set(
         consensus = Consensus(assessment=assessment, indicator=indicator, version=0)
     consensus.answer = value.answer
     consensus.level = value.level
-    consensus.rationale = rationale.strip()
+    consensus.rationale = clean_text(rationale, _("rationale"))
     consensus.set_by = user
     consensus.version = current_version + 1
     consensus._history_user = user

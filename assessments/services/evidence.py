@@ -3,13 +3,14 @@
 import filetype
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Evidence
 from assessments.services.answers import require_indicator
-from assessments.services.base import AssessmentError, assessment_touch, clean_save, require_open
+from assessments.services.base import AssessmentError, assessment_touch, require_open
 from indicators.models import Indicator
 
 # Accepted file types, recognised from the content (never from the name the browser sends).
@@ -42,6 +43,52 @@ def evidence_file_type(upload) -> str:
     return kind.mime
 
 
+def evidence_build(
+    *,
+    assessment: Assessment,
+    user: AbstractBaseUser,
+    title: str,
+    kind: str,
+    indicators: list[Indicator],
+    source: str = "",
+    effective_date=None,
+    file=None,
+    url: str = "",
+) -> Evidence:
+    """An evidence item checked in full (a file by its content and size, a link by its scheme, the
+    kind, the lengths) but not saved yet; `evidence_add` and imports save it."""
+    if bool(file) == bool(url):
+        raise AssessmentError(_("Give either a file or a link, not both."))
+    if not indicators:
+        raise AssessmentError(_("Choose at least one indicator this evidence supports."))
+    for indicator in indicators:
+        require_indicator(assessment, indicator)
+    if not all(isinstance(v, str) for v in (title, kind, source, url)):
+        raise AssessmentError(_("The title, kind, source and link must be text."))
+    evidence = Evidence(
+        assessment=assessment,
+        title=title.strip(),
+        kind=kind,
+        source=source.strip(),
+        effective_date=effective_date,
+        url=url.strip(),
+        added_by=user,
+    )
+    if file:
+        if file.size > settings.EVIDENCE_MAX_BYTES:
+            raise AssessmentError(
+                _("The file is larger than %(size)s.") % {"size": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
+            )
+        evidence.content_type = evidence_file_type(file)
+        evidence.size = file.size
+        evidence.file = file
+    try:
+        evidence.full_clean()
+    except ValidationError as exc:
+        raise AssessmentError("; ".join(exc.messages)) from exc
+    return evidence
+
+
 @transaction.atomic
 def evidence_add(
     *,
@@ -58,31 +105,19 @@ def evidence_add(
     """Add a file or a link as evidence for some indicators. A refused file leaves nothing behind."""
     if not user.has_perm("assessments.upload_evidence", assessment):
         raise AssessmentError(_("You cannot add evidence to this assessment now."))
-    if bool(file) == bool(url):
-        raise AssessmentError(_("Give either a file or a link, not both."))
-    if not indicators:
-        raise AssessmentError(_("Choose at least one indicator this evidence supports."))
-    for indicator in indicators:
-        require_indicator(assessment, indicator)
-    evidence = Evidence(
+    evidence = evidence_build(
         assessment=assessment,
-        title=title.strip(),
+        user=user,
+        title=title,
         kind=kind,
-        source=source.strip(),
+        indicators=indicators,
+        source=source,
         effective_date=effective_date,
+        file=file,
         url=url,
-        added_by=user,
     )
-    if file:
-        if file.size > settings.EVIDENCE_MAX_BYTES:
-            raise AssessmentError(
-                _("The file is larger than %(size)s.") % {"size": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
-            )
-        evidence.content_type = evidence_file_type(file)
-        evidence.size = file.size
-        evidence.file = file
     try:
-        clean_save(evidence)
+        evidence.save()
         evidence.indicators.set(indicators)
     except Exception:
         if evidence.file:

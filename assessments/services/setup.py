@@ -23,9 +23,14 @@ def assessment_create(
     area: str = "",
     is_demo: bool = False,
     publish_justifications: bool = False,
+    previous: Assessment | None = None,
 ) -> Assessment:
-    """Create an assessment in draft; its creator becomes its coordinator."""
+    """Create an assessment in draft; its creator becomes its coordinator. `previous` is the earlier round
+    of the same country on the same framework, when there is one."""
+    if previous is not None and (previous.country != country or previous.framework.slug != framework.slug):
+        raise AssessmentError(_("The previous round must be of the same country and framework."))
     assessment = Assessment(
+        previous=previous,
         publish_justifications=publish_justifications,
         country=country,
         area=area,

@@ -216,14 +216,18 @@ def test_an_invitation_link_lets_a_person_join_once(assessment, coordinator):
         invitation_accept(invitation=invitation, user=UserFactory(username="nico"))
 
 
-def test_an_invitation_with_an_address_is_emailed(assessment, coordinator):
-    invitation_create(
-        assessment=assessment,
-        role=Participant.Role.OBSERVER,
-        by=coordinator,
-        email="guest@example.org",
-        accept_url=lambda inv: f"http://testserver/join/{inv.token}/",
-    )
+def test_an_invitation_with_an_address_is_emailed_once_it_is_saved(
+    assessment, coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(
+            assessment=assessment,
+            role=Participant.Role.OBSERVER,
+            by=coordinator,
+            email="guest@example.org",
+            accept_url=lambda inv: f"http://testserver/join/{inv.token}/",
+        )
+        assert mail.outbox == []  # not before the transaction commits
     assert mail.outbox[0].to == ["guest@example.org"]
     assert "/join/" in mail.outbox[0].body
 

@@ -16,7 +16,7 @@ def test_seed_bench_makes_a_small_world_the_analysis_can_read():
     call_command("seed_bench", countries=3, rounds=2, participants=8)  # a second run adds nothing
     assert Assessment.objects.filter(framework__slug=BENCH_SLUG).count() == 3 * 2 + 1
     large = Assessment.objects.get(round="large")
-    assert large.participants.count() == 60
+    assert large.participants.filter(role="respondent").count() == 60
     assert Response.objects.filter(assessment=large).count() == 60 * 120
     results = assessment_results(large)
     assert 0 < results["overall"]["score"] < 100

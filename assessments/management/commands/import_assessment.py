@@ -1,31 +1,42 @@
-"""manage.py import_assessment FILE: create an assessment from a bundle (JSON or zip); prints its id."""
+"""manage.py import_assessment FILE --as-user NAME: create an assessment from a bundle; prints its id."""
 
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.bundle import BundleInvalid, bundle_import, bundle_read
+from assessments.bundle import BundleInvalid, bundle_check, bundle_import, bundle_read
 
 
 class Command(BaseCommand):
-    help = "Import an assessment bundle. Atomic: a bundle with any problem imports nothing."
+    help = (
+        "Import an assessment bundle as a write by one person, who coordinates the new draft. Atomic: a "
+        "bundle with any problem imports nothing. --restore-status and --enrol-existing need a site "
+        "administrator (a superuser)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
+        parser.add_argument("--as-user", required=True, help="User name of the person importing it.")
         parser.add_argument(
-            "--as-user", help="Username of the person who coordinates the imported assessment."
+            "--restore-status", action="store_true", help="Give it the bundle's status and history."
+        )
+        parser.add_argument(
+            "--enrol-existing",
+            action="store_true",
+            help="Enrol existing accounts whose user names match the bundle's people.",
         )
 
-    def handle(self, *args, file: Path, as_user: str | None, **options):
-        user = None
-        if as_user:
-            user = get_user_model().objects.filter(username=as_user).first()
-            if user is None:
-                raise CommandError(f"No user {as_user}")
+    def handle(self, *args, file: Path, as_user: str, restore_status: bool, enrol_existing: bool, **options):
+        user = get_user_model().objects.filter(username=as_user).first()
+        if user is None:
+            raise CommandError(f"No user {as_user}")
         try:
             data, files = bundle_read(file.read_bytes())
-            assessment = bundle_import(data=data, files=files, user=user)
+            enrol = frozenset(bundle_check(data, files).existing_usernames) if enrol_existing else frozenset()
+            assessment = bundle_import(
+                data=data, files=files, user=user, restore_status=restore_status, enrol=enrol
+            )
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from None
         except BundleInvalid as exc:

@@ -4,7 +4,8 @@ It loads a synthetic 120-indicator framework shaped like the default one (6 crit
 coherence elements), then for each of up to 190 countries published rounds answered by 30 people
 from 8 institutions, plus one large assessment answered by 60 people. Answers follow each
 country's own profile with institution-specific bias and noise, so medians, spreads and agreement
-behave as in real data. Every assessment is marked as demo data. Use a separate database
+behave as in real data. Every assessment is marked as demo data, and everything is written through
+the assessments' services (bulk variants), as real data is. Use a separate database
 (DATABASE_URL=sqlite:///var/bench.sqlite3).
 """
 
@@ -16,7 +17,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assessments.models import Answer, Assessment, Consensus, Institution, Participant, Response
+from assessments import services
+from assessments.models import Answer, Assessment, Participant
+from assessments.services import AnswerRow, ConsensusRow, PersonRow
 from indicators.models import Framework
 from indicators.services import framework_load
 from reports.regions import country_regions
@@ -136,90 +139,85 @@ class Command(BaseCommand):
                 for row in country_regions().itertuples()
                 if row.sdg_region and len(row.iso2) == 2 and row.iso2.isalpha()
             ][:countries]
-            users = self._users(max(participants, 60))
+            people = self._users(max(participants, 60))
             total = 0
             for country in codes:
                 profile = {s: rng.uniform(0.5, 3.5) for s in STAGES}
                 for r in range(rounds):
                     total += self._assessment(
-                        framework, country, str(2020 + 2 * r), profile, r * 0.3, participants, users, rng
+                        framework, country, str(2020 + 2 * r), profile, r * 0.3, participants, people, rng
                     )
             # One large assessment: 60 people from 8 institutions, the size of a big national workshop.
-            total += self._assessment(framework, "XA", "large", dict.fromkeys(STAGES, 2.0), 0, 60, users, rng)
+            total += self._assessment(
+                framework, "XA", "large", dict.fromkeys(STAGES, 2.0), 0, 60, people, rng
+            )
         self.stdout.write(f"{total} responses in {perf_counter() - started:.1f} s")
 
     def _users(self, n: int):
         model = get_user_model()
-        model.objects.bulk_create(
-            [model(username=f"bench-{i}", password="!") for i in range(n)], ignore_conflicts=True
+        existing = {u.username: u for u in model.objects.filter(username__startswith="bench-")}
+        users = []
+        for i in range(n):
+            name = f"bench-{i}"
+            users.append(existing.get(name) or services.person_placeholder_create(username=name))
+        coordinator = existing.get("bench-coordinator") or services.person_placeholder_create(
+            username="bench-coordinator"
         )
-        return list(model.objects.filter(username__startswith="bench-").order_by("pk")[:n])
+        return coordinator, users
 
-    def _assessment(self, framework, country, round_, profile, progress, n_people, users, rng) -> int:
-        assessment = Assessment.objects.create(
-            country=country,
-            framework=framework,
-            round=round_,
-            status=Assessment.Status.PUBLISHED,
-            is_demo=True,
+    def _assessment(self, framework, country, round_, profile, progress, n_people, people, rng) -> int:
+        coordinator, users = people
+        assessment = services.assessment_create(
+            user=coordinator, country=country, framework=framework, round=round_, is_demo=True
         )
         institutions = [
-            Institution.objects.get_or_create(name=name, kind=kind, country=country)[0]
+            services.institution_add(assessment=assessment, name=name, kind=kind)
             for name, kind, _ in INSTITUTIONS
         ]
-        assessment.institutions.set(institutions)
-        people = Participant.objects.bulk_create(
-            Participant(
-                assessment=assessment,
-                user=users[i],
-                role=Participant.Role.RESPONDENT,
-                institution=institutions[i % len(institutions)],
-            )
-            for i in range(n_people)
+        respondents = services.participants_import(
+            assessment=assessment,
+            user=coordinator,
+            rows=[
+                PersonRow(users[i], Participant.Role.RESPONDENT, institutions[i % len(institutions)])
+                for i in range(n_people)
+            ],
         )
-        levels = list(framework.scale.levels.order_by("position"))
+        services.assessment_transition(
+            assessment=assessment, to=Assessment.Status.COLLECTING, user=coordinator
+        )
+        levels = [lv.code for lv in framework.scale.levels.order_by("position")]
         indicators = list(framework.indicators.prefetch_related("categories"))
         stage_of = {i.pk: next(c.code for c in i.categories.all() if c.code in STAGES) for i in indicators}
         rows = []
-        for person in people:
-            bias = INSTITUTIONS[(people.index(person)) % len(INSTITUTIONS)][2]
+        for n, person in enumerate(respondents):
+            bias = INSTITUTIONS[n % len(INSTITUTIONS)][2]
             for indicator in indicators:
                 roll = rng.random()
                 if roll < 0.03:
+                    rows.append(AnswerRow(indicator.code, person, Answer.NOT_APPLICABLE))
+                elif roll < 0.08:
+                    rows.append(AnswerRow(indicator.code, person, Answer.DONT_KNOW))
+                else:
+                    level = round(profile[stage_of[indicator.pk]] + progress + bias + rng.gauss(0, 0.7))
                     rows.append(
-                        Response(
-                            assessment=assessment,
-                            indicator=indicator,
-                            participant=person,
-                            answer=Answer.NOT_APPLICABLE,
+                        AnswerRow(
+                            indicator.code,
+                            person,
+                            Answer.LEVEL,
+                            level=levels[max(0, min(4, level))],
+                            implementation=rng.choice(["paper", "partly", "practice", ""]),
                         )
                     )
-                    continue
-                if roll < 0.08:
-                    rows.append(
-                        Response(
-                            assessment=assessment,
-                            indicator=indicator,
-                            participant=person,
-                            answer=Answer.DONT_KNOW,
-                        )
-                    )
-                    continue
-                level = round(profile[stage_of[indicator.pk]] + progress + bias + rng.gauss(0, 0.7))
-                level = levels[max(0, min(4, level))]
-                rows.append(
-                    Response(
-                        assessment=assessment,
-                        indicator=indicator,
-                        participant=person,
-                        answer=Answer.LEVEL,
-                        level=level,
-                        implementation=rng.choice(["paper", "partly", "practice", ""]),
-                    )
-                )
-        Response.objects.bulk_create(rows, batch_size=5000)
-        Consensus.objects.bulk_create(
-            Consensus(assessment=assessment, indicator=i, answer=Answer.LEVEL, level=rng.choice(levels))
-            for i in rng.sample(indicators, 6)
+        services.responses_import(assessment=assessment, rows=rows, user=coordinator, source="benchmark data")
+        services.consensus_import(
+            assessment=assessment,
+            user=coordinator,
+            source="benchmark data",
+            rows=[
+                ConsensusRow(i.code, Answer.LEVEL, level=rng.choice(levels))
+                for i in rng.sample(indicators, 6)
+            ],
         )
+        for status in (Assessment.Status.REVIEW, Assessment.Status.VALIDATED, Assessment.Status.PUBLISHED):
+            services.assessment_transition(assessment=assessment, to=status, user=coordinator)
         return len(rows)
