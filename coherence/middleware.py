@@ -1,5 +1,7 @@
-"""Site-wide middleware: send anonymous visitors to sign in when a view says they must."""
+"""Site-wide middleware: send anonymous visitors to sign in when a view says they must; and the client
+address as the app sees it behind its reverse proxies."""
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
 from assessments.access import SignInRequired
@@ -16,3 +18,13 @@ class SignInRequiredMiddleware:
         if isinstance(exception, SignInRequired):
             return redirect_to_login(request.get_full_path())
         return None
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind `TRUSTED_PROXIES` reverse proxies the address the
+    outermost trusted proxy saw (counted from the right of X-Forwarded-For, which clients can forge)."""
+    proxies = settings.TRUSTED_PROXIES
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

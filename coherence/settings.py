@@ -6,6 +6,7 @@ stops the process with a message naming the variable rather than running half-co
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks_db",
+    "axes",
     "coherence",
     "indicators",
     "assessments",
@@ -101,6 +103,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "coherence.middleware.SignInRequiredMiddleware",
+    # Last, as django-axes asks: it answers locked-out sign-ins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "coherence.urls"
@@ -135,6 +139,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 
+
+def cache_from_url(url: str) -> dict:
+    """A CACHES entry from CACHE_URL: redis://host:port/db (Redis, through Django's own backend),
+    db://table (the database; run `manage.py createcachetable`), or locmem:// (one process only)."""
+    scheme, _, rest = url.partition("://")
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest or "coherence_cache",
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "coherence"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, db:// or locmem://, not {url!r}"
+    )
+
+
+# Caches that several processes must agree on (framework structure, live results, rendered reports)
+# need a shared cache in production: several gunicorn workers each have their own local memory.
+CACHE_URL = env_str("CACHE_URL", "locmem://" if DEBUG else "")
+if not CACHE_URL:
+    raise ImproperlyConfigured(
+        "CACHE_URL must be set when DEBUG is off (redis://host:6379/0 or db://coherence_cache): "
+        "several worker processes must share one cache"
+    )
+CACHES = {"default": cache_from_url(CACHE_URL)}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -144,9 +177,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses sign-ins of a user name that is locked out from this address.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Sign-in throttling (django-axes): after SIGN_IN_FAILURE_LIMIT wrong passwords, that user name is
+# locked from that address for SIGN_IN_LOCK_MINUTES. Never the address alone: a workshop room shares one.
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "coherence.views.sign_in_locked"
+AXES_CLIENT_IP_CALLABLE = "coherence.middleware.client_ip"
+# How many reverse proxies sit in front of the app (each adds an X-Forwarded-For entry); 0 = none.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0 if DEBUG else 1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

