@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from assessments import services
 from assessments.archives import ArchiveRefused, archive_read
 from assessments.models import Action, Assessment, Institution, Participant
+from assessments.rules import allowed
 from assessments.services import (
     EVIDENCE_TYPES,
     AnswerRow,
@@ -416,12 +417,12 @@ def bundle_import(
     `enrol` names the bundle's people to match to existing accounts by user name, and `restore_status`
     gives the new assessment the bundle's status with its history: both only for a site administrator.
     """
-    if user is None or not user.has_perm("assessments.import_bundle"):
+    if user is None or not allowed(user, "assessments.import_bundle"):
         raise BundleInvalid([_("Sign in to import a bundle: the person importing coordinates it.")])
     preview = bundle_check(data, files)
-    if restore_status and not user.has_perm("assessments.restore_status"):
+    if restore_status and not allowed(user, "assessments.restore_status"):
         raise BundleInvalid([_("Only a site administrator restores the status of an imported assessment.")])
-    if enrol and not user.has_perm("assessments.enrol_existing_accounts"):
+    if enrol and not allowed(user, "assessments.enrol_existing_accounts"):
         raise BundleInvalid([_("Only a site administrator enrols existing accounts from a bundle.")])
     written: list = []
     try:

@@ -12,6 +12,7 @@ built from an `AssessmentView`, so that what one of them shows to an audience th
 from dataclasses import dataclass
 
 from assessments.models import Assessment, Evidence, Response
+from assessments.rules import allowed
 
 PUBLIC = "public"
 PARTICIPANTS = "participants"
@@ -20,7 +21,7 @@ AUDIENCES = (PUBLIC, PARTICIPANTS)
 
 def audience_of(user, assessment: Assessment) -> str:
     """Participants of the assessment see everything; everyone else is the public."""
-    return PARTICIPANTS if user.has_perm("assessments.view_responses", assessment) else PUBLIC
+    return PARTICIPANTS if allowed(user, "assessments.view_responses", assessment) else PUBLIC
 
 
 def public_results(results: dict) -> dict:

@@ -12,6 +12,7 @@ from indicators import selectors
 from indicators.forms import FrameworkUploadForm, IndicatorFilterForm
 from indicators.loader import FrameworkInvalid
 from indicators.models import Framework
+from indicators.rules import allowed
 from indicators.services import framework_load
 from indicators.text import tr
 
@@ -25,15 +26,16 @@ def _framework_or_404(slug: str, version: str) -> Framework:
 
 @login_required
 def framework_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("indicators.browse_framework"):
+    if not allowed(request.user, "indicators.browse_framework"):
         raise PermissionDenied
     page = Paginator(selectors.framework_list(), 25).get_page(request.GET.get("page"))
-    return render(request, "indicators/framework_list.html", {"page": page})
+    can_upload = allowed(request.user, "indicators.upload_framework")
+    return render(request, "indicators/framework_list.html", {"page": page, "can_upload": can_upload})
 
 
 @login_required
 def framework_detail(request: HttpRequest, slug: str, version: str) -> HttpResponse:
-    if not request.user.has_perm("indicators.browse_framework"):
+    if not allowed(request.user, "indicators.browse_framework"):
         raise PermissionDenied
     framework = _framework_or_404(slug, version)
     dimensions = selectors.framework_dimensions(framework=framework)
@@ -64,7 +66,7 @@ def framework_detail(request: HttpRequest, slug: str, version: str) -> HttpRespo
 @login_required
 def framework_questionnaire(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     """A blank questionnaire to print for a paper workshop."""
-    if not request.user.has_perm("indicators.browse_framework"):
+    if not allowed(request.user, "indicators.browse_framework"):
         raise PermissionDenied
     framework = _framework_or_404(slug, version)
     context = {
@@ -78,7 +80,7 @@ def framework_questionnaire(request: HttpRequest, slug: str, version: str) -> Ht
 
 @login_required
 def framework_upload(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("indicators.upload_framework"):
+    if not allowed(request.user, "indicators.upload_framework"):
         raise PermissionDenied
     problems = []
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)

@@ -1,7 +1,5 @@
 """Dashboard pages: one assessment, a country's rounds, the benchmark of countries, two side by side."""
 
-from dataclasses import dataclass, field
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,140 +12,26 @@ from django.views.decorators.http import require_POST
 
 from assessments.access import assessment_for
 from assessments.models import Assessment
+from assessments.rules import allowed
 from assessments.visibility import audience_of
 from indicators.models import Framework
 from indicators.text import tr
-from reports import charts, exports
-from reports.charts import NO_VALUE
+from reports import exports
 from reports.comparisons import ComparisonError, benchmark_for, compare_for, trend_for
+from reports.figures import (
+    DimensionInfo,
+    benchmark_figure,
+    comparison_figure,
+    dashboard_figures,
+    dimension_figure,
+    trend_figure,
+)
 from reports.models import Report
 from reports.pdf import render_questionnaire
 from reports.results import view_for
 from reports.services import report_request, summary_get
 
 LIVE_STATUSES = (Assessment.Status.COLLECTING, Assessment.Status.REVIEW)
-
-
-@dataclass
-class Figure:
-    """A chart with what makes it readable without the picture: a caption and its numbers as a table."""
-
-    id: str
-    title: str
-    caption: str
-    html: str
-    headers: list[str]
-    rows: list[list] = field(default_factory=list)
-
-
-def _score(value) -> str:
-    return NO_VALUE if value is None else f"{value:.1f}"
-
-
-def _dimension_figures(results: dict, dimension: str, labels: dict) -> list[Figure]:
-    categories = results["dimensions"].get(dimension, [])
-    table = [
-        [c["label"], _score(c["score"]), c["band"] or NO_VALUE, f"{c['completeness']:.0%}"]
-        for c in categories
-    ]
-    headers = [labels.get(dimension, dimension), _("Score"), _("Band"), _("Completeness")]
-    return categories, table, headers
-
-
-def _dashboard_figures(results: dict, framework: Framework) -> list[Figure]:
-    dims = {d.code: d for d in framework.dimensions.all()}
-    labels = {code: tr(d.label) for code, d in dims.items()}
-    by_role = {d.role: d.code for d in dims.values() if d.role}
-    figures = []
-    criteria = by_role.get("criteria") or next((d.code for d in dims.values() if d.primary), None)
-    if criteria:
-        categories, table, headers = _dimension_figures(results, criteria, labels)
-        figures.append(
-            Figure(
-                "radar",
-                labels[criteria],
-                _("Score of each %(dimension)s, 0 to 100.") % {"dimension": labels[criteria].lower()},
-                charts.to_html(charts.radar(categories), "chart-radar"),
-                headers,
-                table,
-            )
-        )
-    matrix = results.get("matrix")
-    if matrix:
-        row_labels = [tr(framework_label(dims, matrix["rows"], c)) for c in matrix["row_codes"]]
-        column_labels = [tr(framework_label(dims, matrix["columns"], c)) for c in matrix["column_codes"]]
-        # Codes on the axes keep the grid readable on a phone; the table under it spells them out.
-        axis_rows = [f"{c} · {label[:18]}" for c, label in zip(matrix["row_codes"], row_labels, strict=True)]
-        figures.append(
-            Figure(
-                "heatmap",
-                _("%(rows)s by %(columns)s")
-                % {"rows": labels[matrix["rows"]], "columns": labels[matrix["columns"]].lower()},
-                _("Weighted mean score of the indicators in each cell; empty cells have no scored one."),
-                charts.to_html(
-                    charts.heatmap(
-                        row_labels=axis_rows, column_labels=matrix["column_codes"], scores=matrix["scores"]
-                    ),
-                    "chart-heatmap",
-                ),
-                [
-                    "",
-                    *(
-                        f"{c} · {label}"
-                        for c, label in zip(matrix["column_codes"], column_labels, strict=True)
-                    ),
-                ],
-                [
-                    [label, *(_score(v) for v in row)]
-                    for label, row in zip(row_labels, matrix["scores"], strict=True)
-                ],
-            )
-        )
-    stages = by_role.get("lifecycle")
-    if stages:
-        categories, table, headers = _dimension_figures(results, stages, labels)
-        figures.append(
-            Figure(
-                "stages",
-                labels[stages],
-                _("Score of each stage of the migration life cycle, 0 to 100."),
-                charts.to_html(charts.bars(categories, color=charts.PALETTE[2]), "chart-stages"),
-                headers,
-                table,
-            )
-        )
-    with_institutions = [i for i in results["indicators"] if len(i["institution_values"]) >= 2]
-    if with_institutions:
-        figures.append(
-            Figure(
-                "agreement",
-                _("Agreement between institutions"),
-                _(
-                    "Each institution's level on the indicators answered by two or more institutions, "
-                    "disagreements (a spread of 50 or more) first; the open circle is the indicator's value."
-                ),
-                charts.to_html(charts.agreement(results["indicators"]), "chart-agreement"),
-                [_("Indicator"), _("Value"), _("Spread"), _("Disagreement"), _("Institutions")],
-                [
-                    [
-                        i["code"],
-                        _score(i["value"]),
-                        _score(i["spread"]),
-                        _("yes") if i["disagreement"] else _("no"),
-                        "; ".join(f"{k}: {v:.0f}" for k, v in i["institution_values"].items()),
-                    ]
-                    for i in sorted(with_institutions, key=lambda i: (not i["disagreement"], i["code"]))
-                ],
-            )
-        )
-    return figures
-
-
-def framework_label(dims: dict, dimension: str, code: str) -> dict:
-    for category in dims[dimension].categories.all():
-        if category.code == code:
-            return category.label
-    return {"en": code}
 
 
 def _gaps(assessment: Assessment, results: dict, limit: int = 10) -> list[dict]:
@@ -170,24 +54,13 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk)
     view = view_for(request.user, assessment, lang=get_language())
     results, public = view.results, view.public
-    framework = Framework.objects.prefetch_related("dimensions__categories").get(pk=assessment.framework_id)
-    filter_dimension = request.GET.get("dimension") or ""
+    framework = Framework.objects.prefetch_related("dimensions").get(pk=assessment.framework_id)
     dims = list(framework.dimensions.all())
-    chosen = next((d for d in dims if d.code == filter_dimension), None)
-    figures = _dashboard_figures(results, framework)
+    infos = [DimensionInfo(d.code, tr(d.label), d.role, d.primary) for d in dims]
+    chosen = next((d for d in dims if d.code == (request.GET.get("dimension") or "")), None)
+    figures = dashboard_figures(results, infos)
     if chosen:
-        categories = results["dimensions"].get(chosen.code, [])
-        figures.insert(
-            0,
-            Figure(
-                "chosen",
-                tr(chosen.label),
-                _("Score of each category of the chosen dimension, 0 to 100."),
-                charts.to_html(charts.bars(categories, color=charts.PALETTE[3]), "chart-chosen"),
-                [tr(chosen.label), _("Score")],
-                [[c["label"], _score(c["score"])] for c in categories if c.get("parent") is None],
-            ),
-        )
+        figures.insert(0, dimension_figure(results, next(i for i in infos if i.code == chosen.code)))
     context = {
         "assessment": assessment,
         "results": results,
@@ -200,7 +73,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "live": assessment.status in LIVE_STATUSES,
         "public": public,
         "disagreements": [i for i in results["indicators"] if i["disagreement"]],
-        "can_report": request.user.has_perm("assessments.export_assessment", assessment),
+        "can_report": allowed(request.user, "assessments.export_assessment", assessment),
         "report_languages": settings.LANGUAGES,
     }
     if request.htmx:
@@ -216,17 +89,7 @@ def trend(request: HttpRequest, country: str) -> HttpResponse:
     data = trend_for(
         user=request.user, country=country.upper(), framework_slug=slug, area=request.GET.get("area", "")
     )
-    figure = Figure(
-        "trend",
-        _("Overall score by round"),
-        _("A dotted line marks a new framework version: scores on either side are not strictly comparable."),
-        charts.to_html(charts.trend(data["rounds"]), "chart-trend"),
-        [_("Round"), _("Framework version"), _("Overall score"), _("Change")],
-        [
-            [r["round"], r["framework_version"], _score(r["overall"]), _score(r["change"])]
-            for r in data["rounds"]
-        ],
-    )
+    figure = trend_figure(data["rounds"])
     return render(request, "reports/trend.html", {"data": data, "framework": framework, "figure": figure})
 
 
@@ -246,18 +109,7 @@ def benchmark(request: HttpRequest) -> HttpResponse:
     elif sort == "region":
         countries = sorted(countries, key=lambda c: (c["sdg_region"], c["name"]))
     highlight = request.GET.get("country", "").upper() or None
-    figure = Figure(
-        "benchmark",
-        _("Countries"),
-        _("Overall score of each country's latest published round.")
-        if data["ranking"]
-        else _("Overall score of each country, in alphabetical order: this framework shows no ranking."),
-        charts.to_html(
-            charts.benchmark(countries, highlight=highlight, ranking=data["ranking"]), "chart-benchmark"
-        ),
-        [_("Country"), _("Round"), _("Score"), _("Band")],
-        [[c["name"], c["round"], _score(c["score"]), c["band"] or NO_VALUE] for c in countries],
-    )
+    figure = benchmark_figure(countries, ranking=data["ranking"], highlight=highlight)
     regions = sorted({c["sdg_region"] for c in data["countries"] if c["sdg_region"]})
     context = {
         "data": data,
@@ -283,19 +135,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         data = compare_for(a, b)
     except ComparisonError as exc:
         return render(request, "reports/compare.html", {"error": str(exc), "a": a, "b": b}, status=400)
-    figure = Figure(
-        "comparison",
-        _("Indicator by indicator"),
-        _("The value of each indicator in both assessments."),
-        charts.to_html(
-            charts.comparison(data["indicators"], label_a=str(a), label_b=str(b)), "chart-comparison"
-        ),
-        [_("Indicator"), str(a), str(b), _("Difference")],
-        [
-            [i["code"], _score(i["value_a"]), _score(i["value_b"]), _score(i["difference"])]
-            for i in data["indicators"]
-        ],
-    )
+    figure = comparison_figure(data["indicators"], label_a=str(a), label_b=str(b))
     return render(request, "reports/compare.html", {"data": data, "a": a, "b": b, "figure": figure})
 
 
@@ -330,8 +170,8 @@ def report_status(request: HttpRequest, pk: int, report_id: int) -> HttpResponse
     context = {
         "assessment": assessment,
         "report": report,
-        "is_coordinator": request.user.has_perm("assessments.change_assessment", assessment)
-        or request.user.has_perm("assessments.export_bundle", assessment),
+        "is_coordinator": allowed(request.user, "assessments.change_assessment", assessment)
+        or allowed(request.user, "assessments.export_bundle", assessment),
     }
     if request.htmx:
         return render(request, "reports/report.html#status", context)
@@ -362,7 +202,7 @@ def data_download(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpRes
     assessment = assessment_for(request, pk)
     lang = get_language()
     if what == "responses":
-        if not request.user.has_perm("assessments.view_responses", assessment):
+        if not allowed(request.user, "assessments.view_responses", assessment):
             raise Http404
         frames = {"responses": exports.responses_frame(assessment, lang)}
     elif what == "results":
@@ -402,7 +242,7 @@ def summary_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def questionnaire_pdf(request: HttpRequest, slug: str, version: str) -> HttpResponse:
-    if not request.user.has_perm("indicators.browse_framework"):
+    if not allowed(request.user, "indicators.browse_framework"):
         raise PermissionDenied
     framework = get_object_or_404(Framework, slug=slug, version=version)
     response = HttpResponse(render_questionnaire(framework, get_language()), content_type="application/pdf")

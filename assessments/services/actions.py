@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.models import Action, Assessment, Institution, Participant
-from assessments.rules import forget_roles
+from assessments.rules import allowed, forget_roles
 from assessments.services.answers import require_indicator
 from assessments.services.base import AssessmentError, Role, assessment_touch, clean_save
 from indicators.models import Framework, Indicator
@@ -23,7 +23,7 @@ def action_create(
     due_date=None,
     status: str = Action.Status.OPEN,
 ) -> Action:
-    if not user.has_perm("assessments.manage_actions", assessment):
+    if not allowed(user, "assessments.manage_actions", assessment):
         raise AssessmentError(_("You cannot add actions to this assessment."))
     for indicator in indicators:
         require_indicator(assessment, indicator)
@@ -47,7 +47,7 @@ def action_create(
 
 @transaction.atomic
 def action_update(*, action: Action, user: AbstractBaseUser, **fields) -> Action:
-    if not user.has_perm("assessments.manage_actions", action.assessment):
+    if not allowed(user, "assessments.manage_actions", action.assessment):
         raise AssessmentError(_("You cannot change the actions of this assessment."))
     indicators = fields.pop("indicators", None)
     owner = fields.get("owner")
@@ -71,7 +71,7 @@ def next_round_start(
 ) -> Assessment:
     """A new assessment for the same country and area: same (or a newer) framework, same institutions and
     people, open actions carried over with their indicators mapped by code."""
-    if not user.has_perm("assessments.start_next_round", assessment):
+    if not allowed(user, "assessments.start_next_round", assessment):
         raise AssessmentError(_("Only the coordinator can start the next round, once this one is validated."))
     framework = framework or assessment.framework
     if framework.slug != assessment.framework.slug:

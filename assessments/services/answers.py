@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.models import Answer, Assessment, Consensus, Implementation, Participant, Response
+from assessments.rules import allowed
 from assessments.services.base import AssessmentError, StaleEdit, Status, assessment_touch, clean_save
 from indicators.models import Framework, Indicator, Level
 
@@ -112,7 +113,7 @@ def response_set(
     if assessment.status != Status.COLLECTING:
         raise AssessmentError(_("Answers can only be changed while the assessment is collecting them."))
     participant.assessment = assessment
-    if not user.has_perm("assessments.answer_as", participant):
+    if not allowed(user, "assessments.answer_as", participant):
         raise AssessmentError(_("Only respondents who answer for an institution can score."))
     require_indicator(assessment, indicator)
     value = answer_parse(framework=assessment.framework, answer=answer, level_code=level_code)
@@ -177,7 +178,7 @@ def consensus_set(
     rationale: str = "",
     expected_version: int,
 ) -> Consensus:
-    if not user.has_perm("assessments.set_consensus", assessment):
+    if not allowed(user, "assessments.set_consensus", assessment):
         raise AssessmentError(consensus_refusal(user, assessment))
     require_indicator(assessment, indicator)
     value = answer_parse(framework=assessment.framework, answer=answer, level_code=level_code)
@@ -202,7 +203,7 @@ def consensus_set(
 
 @transaction.atomic
 def consensus_clear(*, assessment: Assessment, indicator: Indicator, user: AbstractBaseUser) -> None:
-    if not user.has_perm("assessments.set_consensus", assessment):
+    if not allowed(user, "assessments.set_consensus", assessment):
         raise AssessmentError(consensus_refusal(user, assessment))
     for consensus in Consensus.objects.filter(assessment=assessment, indicator=indicator):
         consensus._history_user = user

@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Evidence
+from assessments.rules import allowed
 from assessments.services.answers import require_indicator
 from assessments.services.base import AssessmentError, assessment_touch, require_open
 from indicators.models import Indicator
@@ -103,7 +104,7 @@ def evidence_add(
     url: str = "",
 ) -> Evidence:
     """Add a file or a link as evidence for some indicators. A refused file leaves nothing behind."""
-    if not user.has_perm("assessments.upload_evidence", assessment):
+    if not allowed(user, "assessments.upload_evidence", assessment):
         raise AssessmentError(_("You cannot add evidence to this assessment now."))
     evidence = evidence_build(
         assessment=assessment,
@@ -131,7 +132,7 @@ def evidence_add(
 def evidence_delete(*, evidence: Evidence, user: AbstractBaseUser) -> None:
     assessment = evidence.assessment
     require_open(assessment)
-    if not user.has_perm("assessments.delete_evidence", evidence):
+    if not allowed(user, "assessments.delete_evidence", evidence):
         raise AssessmentError(_("Only the person who added it or the coordinator can remove this evidence."))
     stored = evidence.file.name if evidence.file else None
     storage = evidence.file.storage if evidence.file else None

@@ -27,7 +27,7 @@ from assessments.models import (
     Response,
     StatusChange,
 )
-from assessments.rules import Role, answers_for_their_institution, forget_roles
+from assessments.rules import Role, allowed, answers_for_their_institution, forget_roles
 from assessments.services.answers import answer_codes, answer_value, clean_implementation, clean_text
 from assessments.services.base import AssessmentError, AssessmentProblems, Status, assessment_touch
 from assessments.services.evidence import evidence_build
@@ -93,7 +93,7 @@ class _Collector:
 
 
 def _require_importer(assessment: Assessment, user: AbstractBaseUser) -> None:
-    if not user.has_perm("assessments.change_assessment", assessment):
+    if not allowed(user, "assessments.change_assessment", assessment):
         raise AssessmentError(_("Only the coordinator imports into this assessment, before validation."))
 
 
@@ -281,7 +281,7 @@ def assessment_status_restore(
 ) -> Assessment:
     """Give an imported assessment the status it had where it came from, with that history. Only a site
     administrator may: it skips the workflow's checks (publication, validation) that made it so."""
-    if not user.has_perm("assessments.restore_status"):
+    if not allowed(user, "assessments.restore_status"):
         raise AssessmentError(_("Only a site administrator restores the status of an imported assessment."))
     check, steps = _Collector(), list(steps)
     if status not in Status.values:

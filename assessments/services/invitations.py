@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Institution, Invitation, Participant
-from assessments.rules import forget_roles
+from assessments.rules import allowed, forget_roles
 from assessments.services.base import AssessmentError, assessment_touch, require_open
 from assessments.services.people import person_complete, person_create
 from assessments.services.setup import check_role_institution, participant_add
@@ -53,7 +53,7 @@ def _send(invitation: Invitation, by: AbstractBaseUser, accept_url: AcceptUrl) -
 
 def _require_manager(assessment: Assessment, by: AbstractBaseUser) -> None:
     require_open(assessment)
-    if not by.has_perm("assessments.change_assessment", assessment):
+    if not allowed(by, "assessments.change_assessment", assessment):
         raise AssessmentError(_("Only the coordinator invites people to this assessment."))
 
 

@@ -6,7 +6,7 @@ from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Institution, Participant
-from assessments.rules import forget_roles
+from assessments.rules import allowed, forget_roles
 from assessments.services.base import AssessmentError, Role, assessment_touch, clean_save, require_open
 from indicators.models import Framework
 
@@ -53,7 +53,7 @@ EDITABLE_FIELDS = ("country", "area", "round", "kind", "language", "publish_just
 @transaction.atomic
 def assessment_update(*, assessment: Assessment, user: AbstractBaseUser, **fields) -> Assessment:
     """Change the assessment's description (never its framework: its answers belong to it)."""
-    if not user.has_perm("assessments.change_assessment", assessment):
+    if not allowed(user, "assessments.change_assessment", assessment):
         raise AssessmentError(_("Only the coordinator can change this assessment, before validation."))
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -71,7 +71,7 @@ def assessment_update(*, assessment: Assessment, user: AbstractBaseUser, **field
 @transaction.atomic
 def assessment_delete(*, assessment: Assessment, user: AbstractBaseUser) -> None:
     """Delete an assessment that is not validated yet, with its answers, evidence files and reports."""
-    if not user.has_perm("assessments.delete_assessment", assessment):
+    if not allowed(user, "assessments.delete_assessment", assessment):
         raise AssessmentError(_("Only the coordinator can delete this assessment, before validation."))
     files = [e.file for e in assessment.evidence.exclude(file="")]
     files += [r.file for r in assessment.reports.exclude(file="")]
@@ -133,7 +133,7 @@ def participant_remove(*, participant: Participant, user: AbstractBaseUser) -> i
     """Remove a person from the assessment with their answers; returns how many answers went with them."""
     assessment = participant.assessment
     require_open(assessment)
-    if not user.has_perm("assessments.change_assessment", assessment):
+    if not allowed(user, "assessments.change_assessment", assessment):
         raise AssessmentError(_("Only the coordinator can remove people."))
     if (
         participant.role == Role.COORDINATOR
@@ -152,7 +152,7 @@ def participant_remove(*, participant: Participant, user: AbstractBaseUser) -> i
 @transaction.atomic
 def institution_remove(*, assessment: Assessment, institution: Institution, user: AbstractBaseUser) -> None:
     require_open(assessment)
-    if not user.has_perm("assessments.change_assessment", assessment):
+    if not allowed(user, "assessments.change_assessment", assessment):
         raise AssessmentError(_("Only the coordinator can remove institutions."))
     if assessment.participants.filter(institution=institution).exists():
         raise AssessmentError(

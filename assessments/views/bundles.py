@@ -20,6 +20,7 @@ from assessments.bundle import (
     pending_save,
 )
 from assessments.forms import BundleConfirmForm, BundleUploadForm
+from assessments.rules import allowed
 
 
 @login_required
@@ -36,7 +37,7 @@ def bundle_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bundle_upload(request: HttpRequest) -> HttpResponse:
     """Step 1: upload; the bundle is checked in full (a trial import, rolled back) before anything else."""
-    if not request.user.has_perm("assessments.import_bundle"):
+    if not allowed(request.user, "assessments.import_bundle"):
         raise PermissionDenied
     form = BundleUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
@@ -59,7 +60,7 @@ def bundle_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if raw is None:
         raise Http404(_("This upload is no longer waiting: upload the bundle again."))
     user = request.user
-    admin = user.has_perm("assessments.restore_status")
+    admin = allowed(user, "assessments.restore_status")
     problems: list[str] = []
     try:
         data, files = bundle_read(raw)

@@ -15,6 +15,7 @@ from assessments.forms import (
     split_answer,
 )
 from assessments.models import Assessment
+from assessments.rules import allowed
 from assessments.services import AssessmentError
 from assessments.visibility import AssessmentView, audience_of
 
@@ -35,8 +36,8 @@ def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "consensus": consensus,
         "evidence": selectors.assessment_evidence(assessment=assessment, indicator=indicator),
         "actions": selectors.assessment_actions(assessment=assessment, indicator=indicator),
-        "can_upload": request.user.has_perm("assessments.upload_evidence", assessment),
-        "can_manage_actions": request.user.has_perm("assessments.manage_actions", assessment),
+        "can_upload": allowed(request.user, "assessments.upload_evidence", assessment),
+        "can_manage_actions": allowed(request.user, "assessments.manage_actions", assessment),
     }
     view = AssessmentView(assessment, audience_of(request.user, assessment))
     context["shows_people"] = view.shows_people
@@ -45,9 +46,9 @@ def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         context["history"] = selectors.indicator_history(assessment=assessment, indicator=indicator)
     else:
         context["public_justifications"] = view.justifications(code).get(code, [])
-    if not view.public and not request.user.has_perm("assessments.set_consensus", assessment):
+    if not view.public and not allowed(request.user, "assessments.set_consensus", assessment):
         context["consensus_refusal"] = services.consensus_refusal(request.user, assessment)
-    if request.user.has_perm("assessments.set_consensus", assessment):
+    if allowed(request.user, "assessments.set_consensus", assessment):
         initial = {"version": consensus.version if consensus else 0}
         if consensus:
             initial.update(

@@ -15,6 +15,7 @@ from assessments.forms import (
     split_answer,
 )
 from assessments.models import Assessment
+from assessments.rules import allowed
 from assessments.services import AssessmentError, StaleEdit
 
 Status = Assessment.Status
@@ -26,7 +27,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, assessment)
     by = request.GET.get("by", "criterion")
     page = selectors.score_page(assessment=assessment, participant=participant, by=by)
-    can_score = request.user.has_perm("assessments.score_assessment", assessment)
+    can_score = allowed(request.user, "assessments.score_assessment", assessment)
     # One group at a time keeps the page short on a phone; without ?group every group is shown.
     codes = [g.category.code for g in page.groups]
     group = request.GET.get("group")
@@ -114,6 +115,6 @@ def score_card(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "assessment": assessment,
             "item": item,
             "page": page,
-            "can_score": request.user.has_perm("assessments.score_assessment", assessment),
+            "can_score": allowed(request.user, "assessments.score_assessment", assessment),
         },
     )

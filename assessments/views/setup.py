@@ -19,6 +19,7 @@ from assessments.forms import (
     InvitationForm,
 )
 from assessments.models import Assessment
+from assessments.rules import allowed
 from assessments.services import AssessmentError
 
 Status = Assessment.Status
@@ -31,7 +32,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assessment_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("assessments.create_assessment"):
+    if not allowed(request.user, "assessments.create_assessment"):
         raise PermissionDenied
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -58,12 +59,12 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_changes": assessment.status_changes.select_related("by") if participant else [],
         "institutions": assessment.institutions.all(),
         "actions": selectors.assessment_actions(assessment=assessment),
-        "can_manage_actions": user.has_perm("assessments.manage_actions", assessment),
+        "can_manage_actions": allowed(user, "assessments.manage_actions", assessment),
     }
-    if user.has_perm("assessments.view_responses", assessment):
+    if allowed(user, "assessments.view_responses", assessment):
         context["participants"] = selectors.participant_progress(assessment=assessment)
         context["expected"] = assessment.framework.indicators.count()
-    if user.has_perm("assessments.change_assessment", assessment):
+    if allowed(user, "assessments.change_assessment", assessment):
         context["institution_form"] = InstitutionForm()
         context["invitation_form"] = InvitationForm(assessment=assessment)
         context["invitations"] = assessment.invitations.select_related(

@@ -38,3 +38,32 @@ def screenshot_dir() -> Path:
     path = ARTIFACTS / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = e.sourceFile || "page";
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${where}`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violation(request):
+    """Every browser test runs with the site's Content Security Policy on and fails on any violation."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    seen: list[str] = []
+    page.context.add_init_script(CSP_WATCH)
+    page.on(
+        "console",
+        lambda message: (
+            seen.append(message.text)
+            if "Content Security Policy" in message.text or "CSP violation" in message.text
+            else None
+        ),
+    )
+    yield
+    assert not seen, "Content Security Policy violations:\n" + "\n".join(seen)

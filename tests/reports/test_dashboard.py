@@ -22,8 +22,11 @@ def test_a_participant_sees_the_figures_and_the_institutions(client, worked):  #
     assert ids == ["radar", "heatmap", "stages", "agreement"]
     assert 'id="overall-score">75<' in page.text
     assert "Score of its own answers" in page.text
-    assert "/static/vendor/plotly/plotly.min.js" in page.text
+    assert "/static/vendor/plotly/plotly-coherence.min.js" in page.text
     assert "cdn.plot.ly" not in page.text
+    # Charts arrive as JSON data blocks drawn by a static script: no inline script on the page.
+    assert 'type="application/json"' in page.text
+    assert "<script>" not in page.text and "Plotly.newPlot" not in page.text
 
 
 def test_every_figure_has_a_caption_and_its_data(client, worked):  # noqa: F811
@@ -48,6 +51,8 @@ def test_a_live_dashboard_refreshes_itself_and_returns_a_fragment_to_htmx(client
     assert 'hx-trigger="every 10s"' in page
     fragment = client.get(dashboard(worked), headers={"HX-Request": "true"}).text
     assert "<html" not in fragment and "overall-score" in fragment
+    # The fragment brings its own wrapper, which keeps polling: a refresh never swaps the block for nothing.
+    assert fragment.lstrip().startswith('<div id="live-results"') and 'hx-trigger="every 10s"' in fragment
 
 
 def test_filtering_by_a_dimension_lists_its_categories(client, worked):  # noqa: F811

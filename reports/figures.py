@@ -1,0 +1,215 @@
+"""The figures pages show: results data in, figure specs out (a plotly chart as JSON, its caption and its
+numbers as a table). Pure: no ORM, no request; views choose which figures to show and render them.
+
+A chart is sent to the page as JSON in a data block and drawn by the static `charts.js` with the
+locally served plotly.js, so that no inline script is needed (Content Security Policy) and a live
+refresh updates a chart in place rather than drawing it again.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import plotly.io as pio
+from django.utils.translation import gettext as _
+
+from reports import charts
+from reports.charts import NO_VALUE
+
+
+@dataclass
+class Figure:
+    """A chart with what makes it readable without the picture: a caption and its numbers as a table."""
+
+    id: str
+    title: str
+    caption: str
+    spec: dict
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+
+    @property
+    def data_id(self) -> str:
+        return f"figure-data-{self.id}"
+
+
+@dataclass(frozen=True)
+class DimensionInfo:
+    """What the figures need to know about a framework's dimension."""
+
+    code: str
+    label: str
+    role: str = ""
+    primary: bool = False
+
+
+CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def spec_of(fig) -> dict:
+    """A plotly figure as plain JSON data for the page (`uirevision` keeps zoom and legend choices
+    when a live refresh updates it)."""
+    spec = json.loads(pio.to_json(fig, validate=False))
+    spec.setdefault("layout", {})["uirevision"] = "keep"
+    spec["config"] = CONFIG
+    return spec
+
+
+def score_text(value) -> str:
+    return NO_VALUE if value is None else f"{value:.1f}"
+
+
+def _categories_table(categories: list[dict], label: str) -> tuple[list[str], list[list]]:
+    headers = [label, _("Score"), _("Band"), _("Completeness")]
+    rows = [
+        [c["label"], score_text(c["score"]), c["band"] or NO_VALUE, f"{c['completeness']:.0%}"]
+        for c in categories
+    ]
+    return headers, rows
+
+
+def dashboard_figures(results: dict, dimensions: list[DimensionInfo]) -> list[Figure]:
+    """Radar of the criteria, criterion x stage heatmap, stage bars, institutions' agreement."""
+    labels = {d.code: d.label for d in dimensions}
+    by_role = {d.role: d.code for d in dimensions if d.role}
+    figures = []
+    criteria = by_role.get("criteria") or next((d.code for d in dimensions if d.primary), None)
+    if criteria:
+        categories = results["dimensions"].get(criteria, [])
+        headers, rows = _categories_table(categories, labels[criteria])
+        figures.append(
+            Figure(
+                "radar",
+                labels[criteria],
+                _("Score of each %(dimension)s, 0 to 100.") % {"dimension": labels[criteria].lower()},
+                spec_of(charts.radar(categories)),
+                headers,
+                rows,
+            )
+        )
+    matrix = results.get("matrix")
+    if matrix:
+        names = {
+            dimension: {c["code"]: c["label"] for c in results["dimensions"].get(dimension, [])}
+            for dimension in (matrix["rows"], matrix["columns"])
+        }
+        row_labels = [names[matrix["rows"]].get(c, c) for c in matrix["row_codes"]]
+        column_labels = [names[matrix["columns"]].get(c, c) for c in matrix["column_codes"]]
+        # Codes on the axes keep the grid readable on a phone; the table under it spells them out.
+        axis_rows = [f"{c} · {label[:18]}" for c, label in zip(matrix["row_codes"], row_labels, strict=True)]
+        figures.append(
+            Figure(
+                "heatmap",
+                _("%(rows)s by %(columns)s")
+                % {"rows": labels[matrix["rows"]], "columns": labels[matrix["columns"]].lower()},
+                _("Weighted mean score of the indicators in each cell; empty cells have no scored one."),
+                spec_of(
+                    charts.heatmap(
+                        row_labels=axis_rows, column_labels=matrix["column_codes"], scores=matrix["scores"]
+                    )
+                ),
+                [
+                    "",
+                    *(
+                        f"{c} · {label}"
+                        for c, label in zip(matrix["column_codes"], column_labels, strict=True)
+                    ),
+                ],
+                [
+                    [label, *(score_text(v) for v in row)]
+                    for label, row in zip(row_labels, matrix["scores"], strict=True)
+                ],
+            )
+        )
+    stages = by_role.get("lifecycle")
+    if stages:
+        categories = results["dimensions"].get(stages, [])
+        headers, rows = _categories_table(categories, labels[stages])
+        figures.append(
+            Figure(
+                "stages",
+                labels[stages],
+                _("Score of each stage of the migration life cycle, 0 to 100."),
+                spec_of(charts.bars(categories, color=charts.PALETTE[2])),
+                headers,
+                rows,
+            )
+        )
+    with_institutions = [i for i in results["indicators"] if len(i["institution_values"]) >= 2]
+    if with_institutions:
+        figures.append(
+            Figure(
+                "agreement",
+                _("Agreement between institutions"),
+                _(
+                    "Each institution's level on the indicators answered by two or more institutions, "
+                    "disagreements (a spread of 50 or more) first; the open circle is the indicator's value."
+                ),
+                spec_of(charts.agreement(results["indicators"])),
+                [_("Indicator"), _("Value"), _("Spread"), _("Disagreement"), _("Institutions")],
+                [
+                    [
+                        i["code"],
+                        score_text(i["value"]),
+                        score_text(i["spread"]),
+                        _("yes") if i["disagreement"] else _("no"),
+                        "; ".join(f"{k}: {v:.0f}" for k, v in i["institution_values"].items()),
+                    ]
+                    for i in sorted(with_institutions, key=lambda i: (not i["disagreement"], i["code"]))
+                ],
+            )
+        )
+    return figures
+
+
+def dimension_figure(results: dict, dimension: DimensionInfo) -> Figure:
+    """The scores of the categories of one chosen dimension."""
+    categories = results["dimensions"].get(dimension.code, [])
+    return Figure(
+        "chosen",
+        dimension.label,
+        _("Score of each category of the chosen dimension, 0 to 100."),
+        spec_of(charts.bars(categories, color=charts.PALETTE[3])),
+        [dimension.label, _("Score")],
+        [[c["label"], score_text(c["score"])] for c in categories if c.get("parent") is None],
+    )
+
+
+def trend_figure(rounds: list[dict]) -> Figure:
+    return Figure(
+        "trend",
+        _("Overall score by round"),
+        _("A dotted line marks a new framework version: scores on either side are not strictly comparable."),
+        spec_of(charts.trend(rounds)),
+        [_("Round"), _("Framework version"), _("Overall score"), _("Change")],
+        [
+            [r["round"], r["framework_version"], score_text(r["overall"]), score_text(r["change"])]
+            for r in rounds
+        ],
+    )
+
+
+def benchmark_figure(countries: list[dict], *, ranking: bool, highlight: str | None) -> Figure:
+    return Figure(
+        "benchmark",
+        _("Countries"),
+        _("Overall score of each country's latest published round.")
+        if ranking
+        else _("Overall score of each country, in alphabetical order: this framework shows no ranking."),
+        spec_of(charts.benchmark(countries, highlight=highlight, ranking=ranking)),
+        [_("Country"), _("Round"), _("Score"), _("Band")],
+        [[c["name"], c["round"], score_text(c["score"]), c["band"] or NO_VALUE] for c in countries],
+    )
+
+
+def comparison_figure(indicators: list[dict], *, label_a: str, label_b: str) -> Figure:
+    return Figure(
+        "comparison",
+        _("Indicator by indicator"),
+        _("The value of each indicator in both assessments."),
+        spec_of(charts.comparison(indicators, label_a=label_a, label_b=label_b)),
+        [_("Indicator"), label_a, label_b, _("Difference")],
+        [
+            [i["code"], score_text(i["value_a"]), score_text(i["value_b"]), score_text(i["difference"])]
+            for i in indicators
+        ],
+    )
