@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -245,7 +246,13 @@ def questionnaire_pdf(request: HttpRequest, slug: str, version: str) -> HttpResp
     if not allowed(request.user, "indicators.browse_framework"):
         raise PermissionDenied
     framework = get_object_or_404(Framework, slug=slug, version=version)
-    response = HttpResponse(render_questionnaire(framework, get_language()), content_type="application/pdf")
+    # A framework version never changes once loaded (its file's hash is in the key): render it once.
+    key = f"coherence:questionnaire:{framework.pk}:{framework.source_sha256}:{get_language()}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_questionnaire(framework, get_language())
+        cache.set(key, pdf, timeout=None)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{slugify(f"{slug}-{version}-questionnaire")}.pdf"'
     )

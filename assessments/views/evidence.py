@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from assessments.forms import (
     EvidenceForm,
 )
 from assessments.models import Assessment
+from assessments.rules import allowed
 from assessments.services import AssessmentError
 
 Status = Assessment.Status
@@ -74,6 +76,8 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileRespon
 def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk, "assessments.upload_evidence")
     evidence = get_object_or_404(assessment.evidence, pk=evidence_pk)
+    if not allowed(request.user, "assessments.delete_evidence", evidence):
+        raise PermissionDenied(_("Only the person who added it or the coordinator can remove this evidence."))
     indicators = list(evidence.indicators.all())
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

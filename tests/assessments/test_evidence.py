@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from assessments import services
 from assessments.models import Assessment, Evidence
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +174,40 @@ def test_an_action_is_recommended_from_an_indicator(client, assessment, reviewer
 def test_a_respondent_cannot_recommend_actions(client, assessment, respondent_labour):
     client.force_login(respondent_labour)
     assert client.get(reverse("assessments:action_add", args=[assessment.pk])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "ftp://x.example/a",
+    ],
+)
+def test_only_web_links_are_accepted_as_evidence(client, assessment, respondent_labour, link):
+    client.force_login(respondent_labour)
+    data = {
+        "title": "Gazette",
+        "kind": "law",
+        "indicators": [assessment.framework.indicators.get(code="RL-01").pk],
+        "url": link,
+    }
+    response = client.post(reverse("assessments:evidence_add", args=[assessment.pk]), data)
+    assert response.status_code == 200  # the form again, with the message
+    assert not Evidence.objects.exists()
+
+
+def test_a_stored_link_that_is_not_a_web_address_never_becomes_a_link(client, assessment, respondent_labour):
+    evidence = services.evidence_add(
+        assessment=assessment,
+        user=respondent_labour,
+        title="Gazette",
+        kind="law",
+        indicators=[assessment.framework.indicators.get(code="RL-01")],
+        url="https://gazette.example/1",
+    )
+    Evidence.objects.filter(pk=evidence.pk).update(url="javascript:alert(1)")  # as if written long ago
+    client.force_login(respondent_labour)
+    page = client.get(reverse("assessments:indicator_detail", args=[assessment.pk, "RL-01"])).text
+    assert "javascript:" not in page and "Gazette" in page
