@@ -5,6 +5,7 @@ and they are written through the same services as everything else (so they are c
 and carry the same history). Loading is idempotent: a country whose demo rounds exist is left as it is.
 """
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +118,7 @@ def demo_country_load(*, data: dict, users: dict) -> None:
     _move(previous, Status.REVIEW, coordinator)
     _move(previous, Status.VALIDATED, users["reviewer"])
     _move(previous, Status.PUBLISHED, coordinator)
+    services.assessment_endorse(assessment=previous, user=users["admin"])
 
     current = _assessment(data, framework, data["current_round"], respondents, users, previous=previous)
     _move(current, Status.COLLECTING, coordinator)
@@ -177,24 +179,26 @@ def _move(assessment: Assessment, status: str, user) -> None:
 
 
 def _previous_answers(data: dict) -> dict:
-    """The previous round's answers: each institution that answers now, shifted by how far the
-    agreed level then lies from its typical level now (so that disagreements persist, smaller)."""
+    """The previous round's answers, from the level agreed then: each institution that answers now keeps its
+    position relative to the others (so that disagreements persist, smaller); the others, which took part
+    in full that round, answer within a level of what was agreed."""
     answers = {}
-    for code, by_institution in data["answers"].items():
-        then = data["previous"].get(code)
-        if then is None:
-            continue
+    for code, then in data["previous"].items():
+        by_institution = data["answers"].get(code, {})
         now = sorted(a["level"] for a in by_institution.values() if "level" in a)
         typical = now[len(now) // 2] if now else then
-        answers[code] = {
-            key: {
-                "level": max(0, min(4, a["level"] + then - typical)),
-                "implementation": a.get("implementation", ""),
+        answers[code] = {}
+        for key in data["institutions"]:
+            current = by_institution.get(key, {})
+            if "level" in current:
+                level, implementation = current["level"] + then - typical, current.get("implementation", "")
+            else:
+                level, implementation = then + zlib.crc32(f"{code}:{key}".encode()) % 3 - 1, "partly"
+            answers[code][key] = {
+                "level": max(0, min(4, level)),
+                "implementation": implementation,
                 "justification": "",
             }
-            for key, a in by_institution.items()
-            if "level" in a
-        }
     return answers
 
 

@@ -17,7 +17,16 @@ class AssessmentForm(forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = ["country", "area", "framework", "round", "kind", "language", "publish_justifications"]
+        fields = [
+            "country",
+            "area",
+            "framework",
+            "round",
+            "kind",
+            "author_organisation",
+            "language",
+            "publish_justifications",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,6 +126,12 @@ class ConsensusForm(forms.Form):
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Assessment.Status.choices, widget=forms.HiddenInput)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = forms.CharField(
+        label=_("Why publish below the minimum completeness"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with the published results and on the report's cover."),
+    )
 
 
 class ActionForm(forms.ModelForm):

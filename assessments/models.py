@@ -67,12 +67,41 @@ class Assessment(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     institutions = models.ManyToManyField(Institution, related_name="assessments", blank=True)
+    author_organisation = models.CharField(
+        _("author organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organisation that carries out this assessment, e.g. a ministry, a trade union "
+            "confederation or a research centre. Shown beside its results."
+        ),
+    )
     publish_justifications = models.BooleanField(
         _("publish justifications"),
         default=False,
         help_text=_("Once published, show the justifications of answers (never who gave them)."),
     )
     is_demo = models.BooleanField(default=False, help_text=_("Fictional data, marked as such everywhere."))
+    # A published assessment is public only once a site administrator has listed it (abuse control); a
+    # self-assessment they endorse is the country's official figure in the benchmark.
+    listed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    endorsed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     # Bumped by every write service (answers, consensus, evidence, actions, people, status): caches of
     # results and generated reports are keyed by it, so they are fresh the moment anything changes.
     data_version = models.PositiveIntegerField(default=0, editable=False)
@@ -100,6 +129,27 @@ class Assessment(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        """Published and listed by a site administrator: anyone may see its aggregate results."""
+        return self.status == self.Status.PUBLISHED and self.listed_at is not None
+
+    @property
+    def is_official(self) -> bool:
+        """A self-assessment whose publication a site administrator endorsed: the country's figure."""
+        return self.is_public and self.kind == self.Kind.SELF and self.endorsed_at is not None
+
+    @property
+    def publication_override(self) -> "StatusChange | None":
+        """The move to publication, when it was made below the framework's minimum completeness."""
+        change = (
+            self.status_changes.filter(to_status=self.Status.PUBLISHED)
+            .exclude(override_reason="")
+            .order_by("-at")
+            .first()
+        )
+        return change if self.is_published else None
 
 
 class Participant(models.Model):
@@ -269,6 +319,8 @@ class StatusChange(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True)
+    # Publishing below the framework's minimum completeness needs a reason; it is shown with the results.
+    override_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -92,6 +92,11 @@ def status_in(*statuses: str):
 
 
 @rules.predicate
+def is_listed(user, assessment) -> bool:
+    return assessment is not None and assessment.listed_at is not None
+
+
+@rules.predicate
 def can_move_it(user, assessment) -> bool:
     return bool(next_statuses(user, assessment))
 
@@ -107,8 +112,13 @@ is_collecting = status_in(Status.COLLECTING)
 consensus_time = status_in(Status.COLLECTING, Status.REVIEW)
 evidence_time = status_in(Status.COLLECTING, Status.REVIEW)
 
-# Reading: participants always; everyone (signed in or not) once published.
-rules.add_perm("assessments.view_assessment", is_participant | is_published)
+# A site administrator (a superuser) moderates what is public and restores imported statuses.
+is_site_admin = rules.is_superuser
+# Public: published, and listed by a site administrator (abuse control); they see it once published.
+is_public = is_published & is_listed
+
+# Reading: participants always; everyone (signed in or not) once public.
+rules.add_perm("assessments.view_assessment", is_participant | is_public | (is_site_admin & is_published))
 # Seeing who answered what: participants only, never the public (see assessments.visibility).
 rules.add_perm("assessments.view_responses", is_participant)
 # Creating one: anyone signed in (they become its coordinator).
@@ -129,14 +139,16 @@ rules.add_perm("assessments.set_consensus", (is_reviewer | is_facilitator | is_c
 # Opening the workflow page: whoever may make at least one move now.
 rules.add_perm("assessments.transition_assessment", can_move_it)
 rules.add_perm("assessments.manage_actions", (is_coordinator | is_reviewer | is_facilitator) & ~is_published)
-rules.add_perm("assessments.export_assessment", is_coordinator | is_reviewer | is_published)
+rules.add_perm("assessments.export_assessment", is_coordinator | is_reviewer | is_public)
 rules.add_perm("assessments.start_next_round", is_coordinator & status_in(Status.VALIDATED, Status.PUBLISHED))
 # A bundle holds people's names, e-mails and answers: coordinators only, never the public.
 rules.add_perm("assessments.export_bundle", is_coordinator)
 rules.add_perm("assessments.import_bundle", rules.is_authenticated)
-# A site administrator (a superuser) may restore an imported assessment's status and enrol existing
-# accounts from a bundle: both step around the workflow, so nobody else may.
-is_site_admin = rules.is_superuser
+# Listing a published assessment for the public, and endorsing a self-assessment as official.
+rules.add_perm("assessments.moderate_publication", is_site_admin & is_published)
+rules.add_perm("assessments.moderate", is_site_admin)
+# Restoring an imported assessment's status and enrolling existing accounts from a bundle step around
+# the workflow, so only a site administrator may.
 rules.add_perm("assessments.restore_status", is_site_admin)
 rules.add_perm("assessments.enrol_existing_accounts", is_site_admin)
 

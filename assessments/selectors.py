@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from assessments.models import Action, Answer, Assessment, Consensus, Evidence, Participant, Response
+from assessments.visibility import visible_assessments
 from indicators.models import Category, Dimension, Indicator, Level
 from indicators.selectors import framework_dimensions, framework_indicators
 
@@ -13,14 +14,10 @@ ANSWERS_THAT_COUNT = [Answer.LEVEL, Answer.NOT_APPLICABLE]  # don't know counts 
 
 
 def assessment_list_for(user) -> QuerySet[Assessment]:
-    """Assessments the person takes part in, then published ones, newest first."""
-    visible = Q(status=Assessment.Status.PUBLISHED)
-    if user.is_authenticated:
-        visible |= Q(participants__user=user)
+    """Assessments the person takes part in, and public ones, by country then newest round first."""
     return (
-        Assessment.objects.filter(visible)
+        visible_assessments(user)
         .select_related("framework")
-        .distinct()
         .order_by("country", "area", "-round", "-created_at")
     )
 

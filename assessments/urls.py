@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments.views import bundles, evidence, indicators, invitations, scoring, setup, workflow
+from assessments.views import bundles, evidence, indicators, invitations, moderation, scoring, setup, workflow
 
 app_name = "assessments"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("join/<uuid:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("import/", bundles.bundle_upload, name="bundle_upload"),
     path("import/<str:token>/", bundles.bundle_confirm, name="bundle_confirm"),
+    # Moderation of what the public sees (site administrators)
+    path("publications/", moderation.moderation, name="moderation"),
+    path("publications/<int:pk>/list/", moderation.moderation_list, name="moderation_list"),
+    path("publications/<int:pk>/endorse/", moderation.moderation_endorse, name="moderation_endorse"),
+    path("publications/<int:pk>/unlist/", moderation.moderation_unlist, name="moderation_unlist"),
     # One assessment: set-up and workflow
     path("<int:pk>/", setup.assessment_detail, name="assessment_detail"),
     path("<int:pk>/edit/", setup.assessment_edit, name="assessment_edit"),

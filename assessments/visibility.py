@@ -11,12 +11,27 @@ built from an `AssessmentView`, so that what one of them shows to an audience th
 
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
+
 from assessments.models import Assessment, Evidence, Response
 from assessments.rules import allowed
 
 PUBLIC = "public"
 PARTICIPANTS = "participants"
 AUDIENCES = (PUBLIC, PARTICIPANTS)
+
+
+def public_q() -> Q:
+    """Assessments anyone may see: published, and listed by a site administrator."""
+    return Q(status=Assessment.Status.PUBLISHED, listed_at__isnull=False)
+
+
+def visible_assessments(user) -> QuerySet[Assessment]:
+    """Assessments this person may see: public ones, and those they take part in."""
+    visible = public_q()
+    if user.is_authenticated:
+        visible |= Q(participants__user=user)
+    return Assessment.objects.filter(visible).distinct()
 
 
 def audience_of(user, assessment: Assessment) -> str:
@@ -83,7 +98,7 @@ class AssessmentView:
     @property
     def shows_justifications(self) -> bool:
         assessment = self.assessment
-        return not self.public or (assessment.is_published and assessment.publish_justifications)
+        return not self.public or (assessment.is_public and assessment.publish_justifications)
 
     def justifications(self, code: str | None = None) -> dict[str, list[Justification]]:
         """Indicator code -> the justifications given. For the public: only when published with

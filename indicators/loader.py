@@ -206,7 +206,35 @@ class _Checker:
             self.text(("references", i, "title"), ref["title"], required=True)
         dimensions = self.dimensions()
         self.indicators(dimensions, reference_codes)
+        self.text(("weighting",), data.get("weighting"))
+        self.continuity()
         return self.problems
+
+    def continuity(self) -> None:
+        """Each earlier indicator maps to this version's indicators in a way its relation allows."""
+        spec = self.data.get("continuity")
+        if not spec:
+            return
+        if spec["from"] == self.data["version"]:
+            self.add(("continuity", "from"), _("a version cannot continue itself"))
+        codes = {indicator["code"] for indicator in self.data["indicators"]}
+        wanted = {"same": (1, 1), "revised": (1, 1), "merged": (1, 1), "split": (2, None), "dropped": (0, 0)}
+        for old, link in spec["indicators"].items():
+            path = ("continuity", "indicators", old)
+            targets = link.get("to", [])
+            low, high = wanted[link["relation"]]
+            if len(targets) < low or (high is not None and len(targets) > high):
+                self.add(
+                    path,
+                    _("%(relation)s needs %(count)s indicator(s) of this version")
+                    % {
+                        "relation": link["relation"],
+                        "count": {(1, 1): "1", (2, None): "2 or more", (0, 0): "no"}[(low, high)],
+                    },
+                )
+            for target in targets:
+                if target not in codes:
+                    self.add(path, _("unknown indicator %(code)s in this version") % {"code": target})
 
     def text(self, path: Path_, value: dict | None, *, required: bool = False) -> None:
         if value is None:

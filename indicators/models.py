@@ -26,6 +26,17 @@ class Framework(models.Model):
     languages = models.JSONField()
     aggregation = models.CharField(max_length=16, choices=Aggregation.choices, default=Aggregation.FLAT)
     ranking = models.BooleanField(default=True)
+    # The least a figure needs before it is shown as a score (docs/methodology.md, "Basis of a figure").
+    min_category_coverage = models.FloatField(
+        default=0.5, help_text=_("Share of a category's indicators that must be scored for its score.")
+    )
+    min_overall_completeness = models.FloatField(
+        default=0.5, help_text=_("Completeness needed for the overall score.")
+    )
+    weighting = models.JSONField(default=dict, blank=True, help_text=_("Why some indicators weigh more."))
+    continuity = models.JSONField(
+        default=dict, blank=True, help_text=_("How this version's indicators relate to an earlier version's.")
+    )
     source = models.TextField(help_text=_("The framework file as it was loaded."))
     source_sha256 = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(auto_now_add=True)

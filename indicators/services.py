@@ -33,6 +33,7 @@ def framework_load(*, text: str, user=None) -> LoadResult:
     A slug + version already loaded is refused unless the file is byte-for-byte the same, which is a no-op.
     """
     data = framework_parse(text)
+    _check_continuity(data)
     digest = _sha256(text)
     existing = Framework.objects.filter(slug=data["slug"], version=data["version"]).first()
     if existing is not None:
@@ -59,6 +60,10 @@ def framework_load(*, text: str, user=None) -> LoadResult:
         languages=data["languages"],
         aggregation=data["aggregation"],
         ranking=data.get("ranking", True),
+        min_category_coverage=data.get("coverage", {}).get("category", 0.5),
+        min_overall_completeness=data.get("coverage", {}).get("overall", 0.5),
+        weighting=data.get("weighting", {}),
+        continuity=data.get("continuity", {}),
         source=text,
         source_sha256=digest,
         loaded_by=user if user is not None and user.is_authenticated else None,
@@ -145,6 +150,37 @@ def framework_load(*, text: str, user=None) -> LoadResult:
     return LoadResult(framework, created=True)
 
 
+def _check_continuity(data: dict) -> None:
+    """When the earlier version a file continues is loaded here, every one of its indicators must be
+    accounted for, and no other code named."""
+    spec = data.get("continuity")
+    if not spec:
+        return
+    earlier = Framework.objects.filter(slug=data["slug"], version=spec["from"]).first()
+    if earlier is None:
+        return
+    old_codes = set(earlier.indicators.values_list("code", flat=True))
+    named = set(spec["indicators"])
+    problems = [
+        FrameworkProblem(
+            f"continuity.indicators.{code}",
+            _("%(code)s is not an indicator of version %(version)s")
+            % {"code": code, "version": spec["from"]},
+        )
+        for code in sorted(named - old_codes)
+    ]
+    problems += [
+        FrameworkProblem(
+            "continuity.indicators",
+            _("indicator %(code)s of version %(version)s is not accounted for")
+            % {"code": code, "version": spec["from"]},
+        )
+        for code in sorted(old_codes - named)
+    ]
+    if problems:
+        raise FrameworkInvalid(problems)
+
+
 def _create_categories(dimension, specs, parent, registry, positions) -> None:
     for spec in specs:
         category = Category.objects.create(
@@ -173,6 +209,15 @@ def framework_data(framework: Framework) -> dict[str, Any]:
         data["description"] = framework.description
     data["aggregation"] = framework.aggregation
     data["ranking"] = framework.ranking
+    if (framework.min_category_coverage, framework.min_overall_completeness) != (0.5, 0.5):
+        data["coverage"] = {
+            "category": _number(framework.min_category_coverage),
+            "overall": _number(framework.min_overall_completeness),
+        }
+    if framework.weighting:
+        data["weighting"] = framework.weighting
+    if framework.continuity:
+        data["continuity"] = framework.continuity
     scale = framework.scale
     data["scale"] = {
         "code": scale.code,

@@ -5,13 +5,13 @@ from `reports.analysis`, exactly as for a single assessment.
 """
 
 import pandas as pd
-from django.core.cache import cache
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Consensus, Response
+from assessments.visibility import public_q, visible_assessments
 from indicators.models import Framework
 from reports import analysis
+from reports.publication import published_figures
 from reports.regions import country_regions
 from reports.results import json_number
 from reports.selectors import assessment_frames, consensus_frame, framework_frames, responses_frame
@@ -35,24 +35,6 @@ def _batched_results(assessments: list[Assessment]) -> dict[int, pd.DataFrame]:
     return results
 
 
-def _score_key(assessment: Assessment) -> str:
-    changed = assessment.updated_at.timestamp()
-    return f"coherence:overall:{assessment.pk}:{changed}:{assessment.framework.source_sha256}"
-
-
-def published_overall_scores(assessments: list[Assessment]) -> dict[int, float | None]:
-    """Overall scores of published assessments, cached: once published, nothing in them can change."""
-    keys = {assessment.pk: _score_key(assessment) for assessment in assessments}
-    cached = cache.get_many(keys.values())
-    missing = [a for a in assessments if keys[a.pk] not in cached]
-    fresh = {}
-    if missing:
-        results = _batched_results(missing)
-        fresh = {a.pk: _overall(a, results[a.pk]) for a in missing}
-        cache.set_many({keys[pk]: {"score": score} for pk, score in fresh.items()}, timeout=None)
-    return {a.pk: fresh[a.pk] if a.pk in fresh else cached[keys[a.pk]]["score"] for a in assessments}
-
-
 def _overall(assessment: Assessment, results: pd.DataFrame) -> float | None:
     fw = framework_frames(assessment.framework)
     return analysis.overall_score(results, fw.memberships, fw.categories, fw.dimensions, fw.aggregation)
@@ -61,71 +43,131 @@ def _overall(assessment: Assessment, results: pd.DataFrame) -> float | None:
 # -- Benchmark ----------------------------------------------------------------------------------
 
 
-def benchmark_for(*, framework_slug: str, round_label: str | None = None) -> dict:
-    """Published national assessments of one framework: each country's latest round (or the round named),
-    with its score and band, and how countries spread over the bands, overall and per region."""
-    newest = Framework.objects.filter(slug=framework_slug).order_by("-loaded_at", "-pk").first()
+def _benchmark_version(framework_slug: str, version: str | None) -> Framework:
+    """The framework version the benchmark compares: the one asked for, else the newest version that has
+    an official assessment (else the newest). Versions are never mixed under one version's bands."""
+    versions = Framework.objects.filter(slug=framework_slug).order_by("-loaded_at", "-pk")
+    if version:
+        chosen = versions.filter(version=version).first()
+        if chosen is None:
+            raise LookupError(f"{framework_slug} {version}")
+        return chosen
+    official = (
+        Assessment.objects.filter(
+            public_q(), framework__slug=framework_slug, kind=Assessment.Kind.SELF, area=""
+        )
+        .exclude(endorsed_at=None)
+        .order_by("-framework__loaded_at")
+        .values_list("framework_id", flat=True)
+        .first()
+    )
+    newest = versions.filter(pk=official).first() if official else versions.first()
     if newest is None:
         raise LookupError(framework_slug)
-    chosen = Assessment.objects.filter(status=Status.PUBLISHED, framework__slug=framework_slug, area="")
+    return newest
+
+
+def _entry(assessment: Assessment, figures) -> dict:
+    return {
+        "assessment": assessment.pk,
+        "round": assessment.round,
+        "kind": assessment.kind,
+        "author_organisation": assessment.author_organisation,
+        "official": assessment.is_official,
+        "score": json_number(figures.overall),
+        "band": figures.band or None,
+        "completeness": figures.completeness,
+        "insufficient": figures.insufficient,
+    }
+
+
+def benchmark_for(*, framework_slug: str, round_label: str | None = None, version: str | None = None) -> dict:
+    """The benchmark of one framework version: one figure per country, its official assessment (a
+    self-assessment whose publication a site administrator endorsed), latest round unless a round is named.
+
+    Independent and workshop assessments (and self-assessments not endorsed) of the same country are listed
+    beside it, labelled with their kind and author organisation, never as the country's figure. A country
+    whose official figure is below the framework's minimum completeness is listed with its completeness and
+    left out of the band counts. Subnational assessments are not part of a national benchmark."""
+    framework = _benchmark_version(framework_slug, version)
+    public = (
+        Assessment.objects.filter(public_q(), framework=framework, area="")
+        .select_related("framework")
+        .order_by("country", "-round", "-created_at")
+    )
     if round_label:
-        chosen = chosen.filter(round=round_label)
-    latest: dict[str, Assessment] = {}
-    for assessment in chosen.select_related("framework").order_by("country", "-round", "-created_at"):
-        latest.setdefault(assessment.country.code, assessment)
-    assessments = list(latest.values())
-    scores = published_overall_scores(assessments)
+        public = public.filter(round=round_label)
+    official: dict[str, Assessment] = {}
+    beside: dict[str, list[Assessment]] = {}
+    for assessment in public:
+        code = assessment.country.code
+        if assessment.is_official:
+            official.setdefault(code, assessment)
+        else:
+            beside.setdefault(code, []).append(assessment)
+    figures = published_figures([*official.values(), *(a for group in beside.values() for a in group)])
     regions = country_regions().set_index("iso2")
     rows = []
-    for assessment in assessments:
-        code = assessment.country.code
-        score = scores[assessment.pk]
-        bands = framework_frames(assessment.framework).bands
+    for code in sorted(set(official) | set(beside)):
+        main = official.get(code)
         region = regions.loc[code] if code in regions.index else None
+        country = (main or beside[code][0]).country
+        entry = (
+            _entry(main, figures[main.pk])
+            if main
+            else {
+                "assessment": None,
+                "round": None,
+                "kind": None,
+                "author_organisation": "",
+                "official": False,
+                "score": None,
+                "band": None,
+                "completeness": None,
+                "insufficient": False,
+            }
+        )
         rows.append(
             {
                 "country": code,
-                "name": str(assessment.country.name),
-                "assessment": assessment.pk,
-                "round": assessment.round,
-                "framework_version": assessment.framework.version,
+                "name": str(country.name),
+                "framework_version": framework.version,
                 "sdg_region": region["sdg_region"] if region is not None else "",
                 "m49_region": region["m49_subregion"] if region is not None else "",
-                "score": score,
-                "band": analysis.band_of(score, bands),
+                **entry,
+                "beside": [_entry(a, figures[a.pk]) for a in beside.get(code, [])],
             }
         )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "country",
-            "name",
-            "assessment",
-            "round",
-            "framework_version",
-            "sdg_region",
-            "m49_region",
-            "score",
-            "band",
-        ],
+    bands = framework_frames(framework).bands
+    counted = pd.DataFrame(
+        [r for r in rows if r["official"] and not r["insufficient"]],
+        columns=["country", "sdg_region", "m49_region", "score", "band"],
     )
-    bands = framework_frames(newest).bands
-    sdg = analysis.benchmark(frame.rename(columns={"sdg_region": "region"}), bands)
-    m49 = analysis.benchmark(frame.rename(columns={"m49_region": "region"}), bands)
-    if newest.ranking:
-        frame = frame.sort_values(["score", "name"], ascending=[False, True], na_position="last")
-        frame["rank"] = range(1, len(frame) + 1)
+    counted["band"] = counted["band"].astype(object).where(counted["band"].notna(), None)
+    sdg = analysis.benchmark(counted.rename(columns={"sdg_region": "region"}), bands)
+    m49 = analysis.benchmark(counted.rename(columns={"m49_region": "region"}), bands)
+    if framework.ranking:
+        ranked = sorted(
+            (r for r in rows if r["official"] and not r["insufficient"] and r["score"] is not None),
+            key=lambda r: (-r["score"], r["name"]),
+        )
+        for position, row in enumerate(ranked, 1):
+            row["rank"] = position
+        rows.sort(key=lambda r: (r.get("rank") is None, r.get("rank") or 0, r["name"]))
     else:
-        # Frameworks that refuse league tables (IOM's MGI) get no rank order at all.
-        frame = frame.sort_values("name")
+        # Frameworks that refuse league tables (IOM's MGI, SDG 10.7.2) get no rank order at all.
+        rows.sort(key=lambda r: r["name"])
     return {
         "framework": framework_slug,
+        "framework_version": framework.version,
+        "versions": list(
+            Framework.objects.filter(slug=framework_slug)
+            .order_by("-loaded_at")
+            .values_list("version", flat=True)
+        ),
         "round": round_label,
-        "ranking": newest.ranking,
-        "countries": [
-            {k: (json_number(v) if k == "score" else v) for k, v in row.items()}
-            for row in frame.to_dict("records")
-        ],
+        "ranking": framework.ranking,
+        "countries": rows,
         "bands": _distribution(sdg.overall),
         "by_sdg_region": _distribution(sdg.by_region),
         "by_m49_region": _distribution(m49.by_region),
@@ -143,13 +185,6 @@ def _distribution(frame: pd.DataFrame) -> list[dict]:
 
 
 # -- Trend --------------------------------------------------------------------------------------
-
-
-def visible_assessments(user) -> QuerySet[Assessment]:
-    visible = Q(status=Status.PUBLISHED)
-    if user.is_authenticated:
-        visible |= Q(participants__user=user)
-    return Assessment.objects.filter(visible).distinct()
 
 
 def trend_for(*, user, country: str, framework_slug: str, area: str = "") -> dict:

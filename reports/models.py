@@ -59,3 +59,25 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} ({self.kind}, {self.audience}, {self.language}, {self.status})"
+
+
+class PublishedFigures(models.Model):
+    """The headline figures of a published assessment, stored when it is published. A published assessment
+    never changes, so the benchmark reads one row per country instead of computing from the answers."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="published_figures")
+    data_version = models.PositiveIntegerField()
+    framework_sha = models.CharField(max_length=64)
+    overall = models.FloatField(null=True)
+    band = models.CharField(max_length=40, blank=True)
+    completeness = models.FloatField()
+    insufficient = models.BooleanField()
+    # dimension code -> {category code: score or None}, for criteria and stages across rounds and versions
+    categories = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = _("published figures")
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.overall}"

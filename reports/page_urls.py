@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/data/<str:what>.<str:fmt>", views.data_download, name="data_download"),
     path("assessments/<int:pk>/summary.pdf", views.summary_pdf, name="summary_pdf"),
+    path("assessments/<int:pk>/checklist/", views.checklist, name="checklist"),
     path(
         "frameworks/<slug:slug>/<str:version>/questionnaire.pdf",
         views.questionnaire_pdf,

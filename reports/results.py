@@ -5,6 +5,7 @@ the dashboards and the PDF all show the same numbers.
 """
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -27,119 +28,200 @@ def _records(scores: pd.DataFrame) -> dict[str, dict]:
     return {str(code): row for code, row in scores.to_dict("index").items()}
 
 
-def results_compute(frames: AssessmentFrames, *, lang: str) -> dict:
-    """Every figure of an assessment from its frames, as its participants see them
-    (`reports.visibility` decides what the public sees of them)."""
+@dataclass(frozen=True)
+class _Core:
+    """The figures every other figure is built from, computed once."""
+
+    results: pd.DataFrame  # one row per indicator (analysis.indicator_results)
+    responses: pd.DataFrame  # answers on indicators that apply (none settled not applicable)
+    indicators: pd.DataFrame  # indicators that apply
+    done: analysis.Completeness
+
+
+def _core(frames: AssessmentFrames) -> _Core:
     fw = frames.framework
     results = analysis.indicator_results(frames.responses, frames.consensus, fw.indicators)
-    done = analysis.completeness(
-        frames.responses, frames.participants, fw.indicators, fw.memberships, fw.categories
-    )
-    overall = analysis.overall_score(results, fw.memberships, fw.categories, fw.dimensions, fw.aggregation)
-    evidence_count = frames.evidence.groupby("indicator").size() if not frames.evidence.empty else pd.Series()
+    responses = analysis.without_not_applicable(frames.responses, results)
+    excluded = analysis.not_applicable_codes(results)
+    indicators = fw.indicators.loc[~fw.indicators["code"].isin(excluded)]
+    done = analysis.completeness(responses, frames.participants, indicators, fw.memberships, fw.categories)
+    return _Core(results, responses, indicators, done)
 
+
+def _overall(frames: AssessmentFrames, core: _Core) -> dict:
+    fw = frames.framework
+    score = analysis.overall_score(core.results, fw.memberships, fw.categories, fw.dimensions, fw.aggregation)
+    basis = analysis.overall_basis(core.results, core.done.overall, fw.min_overall_completeness)
+    return {
+        "score": score,
+        # A score below the framework's minimum is shown as insufficient, never with a band.
+        "band": None if basis["insufficient"] else analysis.band_of(score, fw.bands),
+        "completeness": core.done.overall,
+        **basis,
+    }
+
+
+def _dimensions(frames: AssessmentFrames, core: _Core, lang: str) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """Every category's score and what it rests on, per dimension; also the score frames, for reuse."""
+    fw = frames.framework
     category_done = {
         (row["dimension"], row["category"]): row["completeness"]
-        for row in done.by_category.to_dict("records")
+        for row in core.done.by_category.to_dict("records")
     }
-    dimensions = {}
+    dimensions, frames_by_dimension = {}, {}
     for dimension in fw.dimensions["code"]:
-        scores = analysis.category_scores(results, fw.memberships, fw.categories, dimension, fw.aggregation)
-        paper = _records(
-            analysis.paper_only_share(frames.responses, fw.memberships, dimension, fw.categories)
+        scores = analysis.category_scores(
+            core.results,
+            fw.memberships,
+            fw.categories,
+            dimension,
+            fw.aggregation,
+            min_coverage=fw.min_category_coverage,
         )
+        frames_by_dimension[dimension] = scores
+        paper = _records(analysis.paper_only_share(core.responses, fw.memberships, dimension, fw.categories))
         dimensions[dimension] = [
             {
                 "code": code,
                 "label": tr(fw.labels.get((dimension, code)), lang),
                 "parent": row["parent"] if isinstance(row["parent"], str) else None,
                 "score": json_number(row["score"]),
-                "band": analysis.band_of(row["score"], fw.bands),
+                "band": None if row["insufficient"] else analysis.band_of(row["score"], fw.bands),
                 "completeness": json_number(category_done.get((dimension, code), 0.0)),
                 "n_indicators": int(row["n_indicators"]),
+                "n_total": int(row["n_total"]),
+                "weight_share": json_number(row["weight_share"]),
+                "insufficient": bool(row["insufficient"]),
                 "paper_only_share": json_number(paper.get(code, {}).get("share")),
             }
             for code, row in scores.iterrows()
         ]
+    return dimensions, frames_by_dimension
 
-    matrix = None
+
+def _matrix(frames: AssessmentFrames, core: _Core) -> dict | None:
+    fw = frames.framework
     criteria = analysis.dimension_with_role(fw.dimensions, analysis.CRITERIA)
     stages = analysis.dimension_with_role(fw.dimensions, analysis.LIFECYCLE)
-    if criteria and stages:
-        table = analysis.cross_scores(results, fw.memberships, criteria, stages)
-        order = fw.categories.sort_values("position")
-        table = table.reindex(
-            index=[c for c in order.loc[order["dimension"] == criteria, "code"] if c in table.index],
-            columns=[c for c in order.loc[order["dimension"] == stages, "code"] if c in table.columns],
-        )
-        matrix = {
-            "rows": criteria,
-            "columns": stages,
-            "row_codes": list(table.index),
-            "column_codes": list(table.columns),
-            "scores": [[json_number(v) for v in row] for row in table.to_numpy().tolist()],
-        }
+    if not (criteria and stages):
+        return None
+    order = fw.categories.sort_values("position")
+    table = analysis.cross_scores(core.results, fw.memberships, criteria, stages)
+    rows = [c for c in order.loc[order["dimension"] == criteria, "code"] if c in table.index]
+    columns = [c for c in order.loc[order["dimension"] == stages, "code"] if c in table.columns]
+    table = table.reindex(index=rows, columns=columns)
+    counts = analysis.cross_counts(core.results, fw.memberships, criteria, stages).reindex(
+        index=rows, columns=columns, fill_value=0
+    )
+    return {
+        "rows": criteria,
+        "columns": stages,
+        "row_codes": rows,
+        "column_codes": columns,
+        "scores": [[json_number(v) for v in row] for row in table.to_numpy().tolist()],
+        "n_indicators": [[int(v) for v in row] for row in counts.to_numpy().tolist()],
+    }
+
+
+def _coherence(frames: AssessmentFrames, core: _Core, by_dimension: dict[str, pd.DataFrame]) -> dict:
+    fw = frames.framework
+    stages = analysis.dimension_with_role(fw.dimensions, analysis.LIFECYCLE)
+    criteria = analysis.dimension_with_role(fw.dimensions, analysis.CRITERIA)
     coherence = analysis.coherence(
-        results=results,
-        responses=frames.responses,
+        results=core.results,
+        responses=core.responses,
         memberships=fw.memberships,
         categories=fw.categories,
         dimensions=fw.dimensions,
         aggregation=fw.aggregation,
         scale_values=fw.scale_values,
+        stage_scores=by_dimension.get(stages),
+        criterion_scores=by_dimension.get(criteria),
     )
-    gaps = analysis.priority_gaps(results)
+    return {
+        "horizontal": coherence.horizontal,
+        "lifecycle": coherence.lifecycle,
+        "criteria_balance": coherence.criteria_balance,
+        "elements": coherence.elements,
+        "index": coherence.index,
+        "parts_used": coherence.parts_used,
+        "based_on": coherence.based_on,
+        "krippendorff_alpha": coherence.krippendorff_alpha,
+        "krippendorff_pairable": coherence.krippendorff_pairable,
+    }
+
+
+def _indicators(frames: AssessmentFrames, core: _Core) -> list[dict]:
+    label_of = {pk: institution.label for pk, institution in frames.institutions.items()}
+    evidence_count = frames.evidence.groupby("indicator").size() if not frames.evidence.empty else pd.Series()
+    return [
+        {
+            "code": code,
+            "value": json_number(row["value"]),
+            "source": row["source"],
+            "consensus": row["consensus_answer"],
+            "n_answers": int(row["n_answers"]),
+            "n_institutions": int(row["n_institutions"]),
+            "institution_values": {
+                label_of.get(k, str(k)): json_number(v)
+                for k, v in sorted(
+                    row["institution_values"].items(), key=lambda item: label_of.get(item[0], "")
+                )
+            },
+            "positions": sorted(json_number(v) for v in row["institution_values"].values()),
+            "agreement": json_number(row["agreement"]),
+            "spread": json_number(row["spread"]),
+            "disagreement": row["disagreement"],
+            "evidence_count": int(evidence_count.get(code, 0)),
+        }
+        for code, row in core.results.iterrows()
+    ]
+
+
+def _institutions(frames: AssessmentFrames, core: _Core) -> list[dict]:
+    """Each institution of the assessment: its completeness and the score of its own answers (no consensus).
+    Told apart by identifier: two institutions with the same name are two voices."""
+    fw = frames.framework
     own_scores = analysis.institution_scores(
-        frames.responses, fw.indicators, fw.memberships, fw.categories, fw.dimensions, fw.aggregation
+        core.responses, fw.indicators, fw.memberships, fw.categories, fw.dimensions, fw.aggregation
     )
-    institutions = []
-    for name, group in frames.participants.groupby("institution", sort=True):
-        people = done.by_participant[done.by_participant["participant"].isin(group["participant"])]
-        expected = people["expected"].sum()
-        institutions.append(
+    people = core.done.by_participant
+    rows = []
+    for pk, institution in sorted(frames.institutions.items(), key=lambda item: item[1].label):
+        mine = people.loc[people["institution"].eq(pk)]
+        expected = int(mine["expected"].sum())
+        answered = int(mine["answered"].sum())
+        rows.append(
             {
-                "name": name,
-                "kind": frames.institution_kinds.get(name),
-                "completeness": float(people["answered"].sum() / expected) if expected else 0.0,
-                "answered": bool(people["answered"].sum() > 0),
-                "score": json_number(own_scores.get(name)),
+                "id": pk,
+                "name": institution.label,
+                "kind": institution.kind,
+                "completeness": answered / expected if expected else 0.0,
+                "answered": answered > 0,
+                "score": json_number(own_scores.get(pk)),
             }
         )
+    return rows
+
+
+def results_compute(frames: AssessmentFrames, *, lang: str) -> dict:
+    """Every figure of an assessment from its frames, as its participants see them
+    (`assessments.visibility` decides what the public sees of them)."""
+    fw = frames.framework
+    core = _core(frames)
+    dimensions, by_dimension = _dimensions(frames, core, lang)
+    gaps = analysis.priority_gaps(core.results)
     return {
-        "overall": {
-            "score": overall,
-            "band": analysis.band_of(overall, fw.bands),
-            "completeness": done.overall,
+        "overall": _overall(frames, core),
+        "minimums": {
+            "category_coverage": fw.min_category_coverage,
+            "completeness": fw.min_overall_completeness,
         },
         "dimensions": dimensions,
-        "matrix": matrix,
-        "indicators": [
-            {
-                "code": code,
-                "value": json_number(row["value"]),
-                "source": row["source"],
-                "n_answers": int(row["n_answers"]),
-                "institution_values": {
-                    k: json_number(v) for k, v in sorted(row["institution_values"].items())
-                },
-                "positions": sorted(json_number(v) for v in row["institution_values"].values()),
-                "agreement": json_number(row["agreement"]),
-                "spread": json_number(row["spread"]),
-                "disagreement": bool(row["disagreement"]),
-                "evidence_count": int(evidence_count.get(code, 0)),
-            }
-            for code, row in results.iterrows()
-        ],
-        "coherence": {
-            "horizontal": coherence.horizontal,
-            "lifecycle": coherence.lifecycle,
-            "criteria_balance": coherence.criteria_balance,
-            "elements": coherence.elements,
-            "index": coherence.index,
-            "parts_used": coherence.parts_used,
-            "krippendorff_alpha": coherence.krippendorff_alpha,
-        },
-        "evidence_coverage": analysis.evidence_coverage(results, frames.evidence),
+        "matrix": _matrix(frames, core),
+        "indicators": _indicators(frames, core),
+        "coherence": _coherence(frames, core, by_dimension),
+        "evidence_coverage": analysis.evidence_coverage(core.results, frames.evidence),
         "priority_gaps": [
             {
                 "code": row["code"],
@@ -149,7 +231,7 @@ def results_compute(frames: AssessmentFrames, *, lang: str) -> dict:
             }
             for row in gaps.to_dict("records")
         ],
-        "institutions": institutions,
+        "institutions": _institutions(frames, core),
     }
 
 

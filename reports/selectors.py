@@ -19,7 +19,7 @@ RESPONSE_COLUMNS = ["indicator", "participant", "institution", "answer", "value"
 RESPONSE_FIELDS = (
     "indicator__code",
     "participant_id",
-    "participant__institution__name",
+    "participant__institution_id",
     "answer",
     "level__value",
     "implementation",
@@ -57,16 +57,27 @@ class FrameworkFrames:
     scale_values: list[float]
     aggregation: str
     labels: dict  # (dimension, category code) -> translated label mapping; dimension code -> label mapping
+    min_category_coverage: float = 0.5
+    min_overall_completeness: float = 0.5
+    ranking: bool = True
+
+
+@dataclass(frozen=True)
+class Institution:
+    id: int
+    name: str
+    kind: str
+    label: str  # the name, made unique within the assessment when two institutions share it
 
 
 @dataclass(frozen=True)
 class AssessmentFrames:
     framework: FrameworkFrames
-    responses: pd.DataFrame
+    responses: pd.DataFrame  # the `institution` column holds institution ids: same names are two voices
     consensus: pd.DataFrame
-    participants: pd.DataFrame
+    participants: pd.DataFrame  # people whose role answers, with what they are expected to answer
     evidence: pd.DataFrame
-    institution_kinds: dict[str, str]
+    institutions: dict[int, Institution]
 
 
 def _structure_key(framework: Framework) -> str:
@@ -151,22 +162,48 @@ def _read_framework(framework: Framework) -> FrameworkFrames:
         Level.objects.filter(scale__framework=framework).order_by("position").values_list("value", flat=True)
     )
     return FrameworkFrames(
-        indicators, memberships, categories, dimensions, bands, scale_values, framework.aggregation, labels
+        indicators,
+        memberships,
+        categories,
+        dimensions,
+        bands,
+        scale_values,
+        framework.aggregation,
+        labels,
+        framework.min_category_coverage,
+        framework.min_overall_completeness,
+        framework.ranking,
     )
+
+
+def institution_labels(rows: list[tuple[int, str, str]]) -> dict[int, Institution]:
+    """Institutions by id, each with a label unique within the assessment: its name, or its name and
+    kind (then its id) when another institution there has the same name."""
+    names = [name for _, name, _ in rows]
+    labels: dict[int, Institution] = {}
+    for pk, name, kind in rows:
+        label = name
+        if names.count(name) > 1:
+            same_kind = sum(1 for _, n, k in rows if n == name and k == kind)
+            label = f"{name} ({kind})" if same_kind == 1 else f"{name} (#{pk})"
+        labels[pk] = Institution(pk, name, kind, label)
+    return labels
 
 
 def assessment_frames(assessment: Assessment) -> AssessmentFrames:
-    """Everything the analysis needs about one assessment (4 queries once the framework is cached)."""
+    """Everything the analysis needs about one assessment (5 queries once the framework is cached)."""
     structure = framework_frames(assessment.framework)
     responses = responses_frame(Response.objects.filter(assessment=assessment))
     consensus = consensus_frame(Consensus.objects.filter(assessment=assessment))
-    respondents = list(
-        Participant.objects.filter(assessment=assessment, institution__isnull=False).values_list(
-            "pk", "institution__name", "institution__kind"
-        )
-    )
-    participants = pd.DataFrame(
-        [(pk, name) for pk, name, _ in respondents], columns=["participant", "institution"]
+    answering = Participant.objects.filter(
+        assessment=assessment,
+        institution__isnull=False,
+        role__in=[Participant.Role.RESPONDENT, Participant.Role.COORDINATOR],
+    ).values_list("pk", "institution_id")
+    participants = pd.DataFrame(list(answering), columns=["participant", "institution"])
+    participants["scope"] = None
+    institutions = institution_labels(
+        list(assessment.institutions.order_by("name", "pk").values_list("pk", "name", "kind"))
     )
     evidence = pd.DataFrame(
         list(
@@ -176,5 +213,4 @@ def assessment_frames(assessment: Assessment) -> AssessmentFrames:
         ),
         columns=["indicator", "evidence"],
     )
-    kinds = {name: kind for _, name, kind in respondents}
-    return AssessmentFrames(structure, responses, consensus, participants, evidence, kinds)
+    return AssessmentFrames(structure, responses, consensus, participants, evidence, institutions)

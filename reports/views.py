@@ -1,6 +1,7 @@
 """Dashboard pages: one assessment, a country's rounds, the benchmark of countries, two side by side."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments import services
 from assessments.access import assessment_for
+from assessments.forms import TransitionForm
 from assessments.models import Assessment
 from assessments.rules import allowed
 from assessments.visibility import audience_of
@@ -29,6 +32,7 @@ from reports.figures import (
 )
 from reports.models import Report
 from reports.pdf import render_questionnaire
+from reports.publication import publication_checklist
 from reports.results import view_for
 from reports.services import report_request, summary_get
 
@@ -257,3 +261,40 @@ def questionnaire_pdf(request: HttpRequest, slug: str, version: str) -> HttpResp
         f'attachment; filename="{slugify(f"{slug}-{version}-questionnaire")}.pdf"'
     )
     return response
+
+
+# -- Before moving on: the checklist --------------------------------------------------------------
+
+
+def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before review, validation or publication: what the figures say about the assessment's readiness,
+    and the move itself (publishing below the minimum completeness asks for a reason)."""
+    assessment = assessment_for(request, pk, "assessments.transition_assessment")
+    to = request.POST.get("to") or request.GET.get("to")
+    if to not in services.assessment_next_statuses(assessment=assessment, user=request.user):
+        messages.error(request, _("You cannot move this assessment to that status now."))
+        return redirect(assessment)
+    form = TransitionForm(request.POST or None, initial={"to": to})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_transition(
+                assessment=assessment,
+                to=to,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except services.AssessmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The assessment is now: %(status)s.") % {"status": Assessment.Status(to).label}
+            )
+            return redirect(assessment)
+    context = {
+        "assessment": assessment,
+        "to": Assessment.Status(to),
+        "form": form,
+        "checks": publication_checklist(assessment),
+    }
+    return render(request, "reports/checklist.html", context)

@@ -105,3 +105,16 @@ def other_assessment(small_framework, outsider) -> Assessment:
 
 def participant_of(assessment: Assessment, user) -> Participant:
     return assessment.participants.get(user=user)
+
+
+def make_public(assessment: Assessment, *, official: bool = False) -> Assessment:
+    """Set an assessment up as published and listed (and endorsed as official if asked), for tests of
+    what the public sees; the services that do it for real are tested on their own."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=Assessment.Status.PUBLISHED, listed_at=now, endorsed_at=now if official else None
+    )
+    assessment.refresh_from_db()
+    return assessment

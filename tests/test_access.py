@@ -12,6 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from assessments.bundle import bundle_export, pending_save
 from assessments.models import Assessment, Participant
@@ -65,8 +66,11 @@ class Route:
     htmx: bool = False
     query: str = ""
     refusal: object = None  # a fixed refusal for everyone not allowed (or per status), when not the usual one
+    special: dict = field(default_factory=dict)  # (status, role) -> answer, where one person differs
 
     def expected(self, role: str, status: str):
+        if (status, role) in self.special:
+            return self.special[(status, role)]
         if role in self.allow.get(status, set()):
             return OK
         refusal = self.refusal.get(status) if isinstance(self.refusal, dict) else self.refusal
@@ -116,6 +120,17 @@ TABLE: dict[str, Route] = {
     ),
     "assessments:bundle_upload": Route(allow=both(SIGNED_IN), refusal=LOGIN),
     "assessments:bundle_confirm": Route(allow=both({"coordinator"}), refusal=404),
+    # Moderation of what the public sees: site administrators, on published assessments
+    "assessments:moderation": Route(allow=both({"site_admin"}), refusal=403),
+    "assessments:moderation_list": Route(
+        "post", allow={PUBLISHED: {"site_admin"}}, refusal=403, special={(COLLECTING, "site_admin"): 404}
+    ),
+    "assessments:moderation_endorse": Route(
+        "post", allow={PUBLISHED: {"site_admin"}}, refusal=403, special={(COLLECTING, "site_admin"): 404}
+    ),
+    "assessments:moderation_unlist": Route(
+        allow={PUBLISHED: {"site_admin"}}, refusal=403, special={(COLLECTING, "site_admin"): 404}
+    ),
     # One assessment: set-up and workflow
     "assessments:assessment_detail": Route(login=False, allow=VIEW),
     "assessments:assessment_edit": Route(allow=COORDINATOR_OPEN),
@@ -166,6 +181,7 @@ TABLE: dict[str, Route] = {
     "results:data_download": Route(login=False, allow=VIEW),
     "results:summary_pdf": Route(login=False, allow=EXPORT),
     "results:questionnaire_pdf": Route(allow=both(SIGNED_IN), refusal=LOGIN),
+    "results:checklist": Route(login=False, allow=COORDINATOR_OPEN, query="?to=review"),
     "results:trend": Route(login=False, allow=both(EVERYONE), query="?framework=small"),
     "results:benchmark": Route(login=False, allow=both(EVERYONE), query="?framework=small"),
     "results:compare": Route(login=False, allow=VIEW),
@@ -267,6 +283,9 @@ def world(assessment, other_assessment, respondent_labour, coordinator, settings
         "results:report_download": {"pk": pk, "report_id": report.pk},
         "results:data_download": {"pk": pk, "what": "results", "fmt": "csv"},
         "results:trend": {"country": "XA"},
+        "assessments:moderation_list": {"pk": pk},
+        "assessments:moderation_endorse": {"pk": pk},
+        "assessments:moderation_unlist": {"pk": pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
     }
     queries = {"reports:compare_json": f"?a={pk}&b={pk}", "results:compare": f"?a={pk}&b={pk}"}
@@ -302,7 +321,10 @@ def outcome(response) -> object:
 @pytest.mark.parametrize("status", [COLLECTING, PUBLISHED])
 def test_every_url_answers_every_role_as_the_table_says(client, world, status):
     assessment, users, kwargs, queries = world
-    Assessment.objects.filter(pk=assessment.pk).update(status=status)
+    # At "published" the assessment is also listed by a site administrator: public.
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=status, listed_at=timezone.now() if status == PUBLISHED else None
+    )
     wrong = []
     for name in url_names():
         route = TABLE[name]
@@ -335,3 +357,34 @@ def test_every_url_answers_every_role_as_the_table_says(client, world, status):
                         f"{status} {role} {name}: Content-Security-Policy missing or weak: {policy!r}"
                     )
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_published_assessment_that_is_not_listed_is_not_found_by_the_public(client, world):
+    assessment, users, kwargs, queries = world
+    Assessment.objects.filter(pk=assessment.pk).update(status=PUBLISHED, listed_at=None)
+    names = [
+        "assessments:assessment_detail",
+        "results:dashboard",
+        "reports:results_json",
+        "results:summary_pdf",
+    ]
+    for name in names:
+        url = url_of(name, assessment, kwargs, queries, TABLE[name])
+        for role in ("anonymous", "outsider"):
+            client.logout()
+            if role != "anonymous":
+                client.force_login(users[role])
+            assert client.get(url).status_code == 404, (role, name)
+    client.force_login(users["site_admin"])  # who decides whether to list it
+    assert (
+        client.get(
+            url_of(
+                "assessments:assessment_detail",
+                assessment,
+                kwargs,
+                queries,
+                TABLE["assessments:assessment_detail"],
+            )
+        ).status_code
+        == 200
+    )

@@ -69,7 +69,15 @@ from assessments.services.setup import (
     participant_add,
     participant_remove,
 )
-from assessments.services.workflow import assessment_next_statuses, assessment_transition
+from assessments.services.workflow import (
+    assessment_endorse,
+    assessment_list_publicly,
+    assessment_next_statuses,
+    assessment_transition,
+    assessment_unlist,
+    transition_guard_register,
+    transition_hook_register,
+)
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -91,10 +99,13 @@ __all__ = [
     "answer_value",
     "assessment_create",
     "assessment_delete",
+    "assessment_endorse",
+    "assessment_list_publicly",
     "assessment_next_statuses",
     "assessment_status_restore",
     "assessment_touch",
     "assessment_transition",
+    "assessment_unlist",
     "assessment_update",
     "clean_implementation",
     "clean_save",
@@ -128,4 +139,6 @@ __all__ = [
     "require_open",
     "response_set",
     "responses_import",
+    "transition_guard_register",
+    "transition_hook_register",
 ]

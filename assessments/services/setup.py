@@ -24,6 +24,7 @@ def assessment_create(
     is_demo: bool = False,
     publish_justifications: bool = False,
     previous: Assessment | None = None,
+    author_organisation: str = "",
 ) -> Assessment:
     """Create an assessment in draft; its creator becomes its coordinator. `previous` is the earlier round
     of the same country on the same framework, when there is one."""
@@ -31,6 +32,7 @@ def assessment_create(
         raise AssessmentError(_("The previous round must be of the same country and framework."))
     assessment = Assessment(
         previous=previous,
+        author_organisation=author_organisation.strip(),
         publish_justifications=publish_justifications,
         country=country,
         area=area,
@@ -47,7 +49,15 @@ def assessment_create(
     return assessment
 
 
-EDITABLE_FIELDS = ("country", "area", "round", "kind", "language", "publish_justifications")
+EDITABLE_FIELDS = (
+    "country",
+    "area",
+    "round",
+    "kind",
+    "author_organisation",
+    "language",
+    "publish_justifications",
+)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments import services
@@ -28,10 +29,17 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     if to not in allowed:
         messages.error(request, _("You cannot move this assessment to that status now."))
         return redirect(assessment)
+    if request.method == "GET" and to in CHECKED_MOVES and not _going_back(assessment, to):
+        # Moving on to review, validation or publication: first the checklist, which shows figures.
+        return redirect(reverse("results:checklist", args=[assessment.pk]) + f"?to={to}")
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_transition(
-                assessment=assessment, to=to, user=request.user, comment=form.cleaned_data["comment"]
+                assessment=assessment,
+                to=to,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                override_reason=form.cleaned_data["override_reason"],
             )
         except AssessmentError as exc:
             form.add_error("comment", str(exc))
@@ -45,6 +53,9 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         "going_back": _going_back(assessment, to),
     }
     return render(request, "assessments/transition.html", context)
+
+
+CHECKED_MOVES = (Status.REVIEW, Status.VALIDATED, Status.PUBLISHED)
 
 
 def _going_back(assessment: Assessment, to: str) -> bool:

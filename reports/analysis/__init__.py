@@ -30,7 +30,9 @@ from reports.analysis.base import (
     PAPER,
     Band,
     dimension_with_role,
+    not_applicable_codes,
     primary_dimension,
+    without_not_applicable,
 )
 from reports.analysis.coherence import (
     Coherence,
@@ -43,13 +45,24 @@ from reports.analysis.coherence import (
 )
 from reports.analysis.completeness import Completeness, completeness
 from reports.analysis.findings import evidence_coverage, paper_only_share, priority_gaps
-from reports.analysis.scores import band_of, category_scores, cross_scores, overall_score
+from reports.analysis.scores import (
+    DEFAULT_MIN_CATEGORY_COVERAGE,
+    DEFAULT_MIN_OVERALL_COMPLETENESS,
+    band_of,
+    category_scores,
+    cross_counts,
+    cross_scores,
+    overall_basis,
+    overall_score,
+)
 from reports.analysis.values import agreement, indicator_results, institution_levels, institution_scores
 
 __all__ = [
     "COHERENCE_ELEMENTS",
     "COHERENCE_PARTS",
     "CRITERIA",
+    "DEFAULT_MIN_CATEGORY_COVERAGE",
+    "DEFAULT_MIN_OVERALL_COMPLETENESS",
     "DISAGREEMENT_SPREAD",
     "DONT_KNOW",
     "EVIDENCED_FROM",
@@ -78,6 +91,7 @@ __all__ = [
     "compare",
     "completeness",
     "criteria_balance",
+    "cross_counts",
     "cross_scores",
     "dimension_with_role",
     "evidence_coverage",
@@ -87,9 +101,12 @@ __all__ = [
     "institution_scores",
     "krippendorff_alpha",
     "lifecycle_coherence",
+    "not_applicable_codes",
+    "overall_basis",
     "overall_score",
     "paper_only_share",
     "primary_dimension",
     "priority_gaps",
     "trend",
+    "without_not_applicable",
 ]

@@ -93,8 +93,25 @@ def _level_answers(responses: pd.DataFrame) -> pd.DataFrame:
     """Answers that carry a value on the scale (N/A and don't know dropped)."""
     levels = responses.loc[responses["answer"].eq(LEVEL)].astype({"value": float})
     levels = levels.loc[levels["value"].notna()]
-    # A respondent always answers for an institution; group any stray one under "" rather than drop it.
-    return levels.assign(institution=levels["institution"].fillna("").astype(object))
+    # Institutions are told apart by their identifier (two with the same name are two voices). A respondent
+    # always answers for one; group any stray answer under -1 (or "" for named test frames), never drop it.
+    institution = levels["institution"]
+    if pd.api.types.is_numeric_dtype(institution):
+        return levels.assign(institution=institution.fillna(-1).astype(int))
+    return levels.assign(institution=institution.fillna("").astype(object))
+
+
+def not_applicable_codes(results: pd.DataFrame) -> set[str]:
+    """Indicators settled as not applicable by consensus: out of every figure."""
+    if "consensus_answer" not in results:
+        return set()
+    return set(results.index[results["consensus_answer"].eq(NOT_APPLICABLE)])
+
+
+def without_not_applicable(responses: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """The answers on indicators that are not settled as not applicable by consensus."""
+    excluded = not_applicable_codes(results)
+    return responses.loc[~responses["indicator"].isin(excluded)] if excluded else responses
 
 
 def dimension_with_role(dimensions: pd.DataFrame, role: str) -> str | None:

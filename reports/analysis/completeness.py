@@ -38,22 +38,39 @@ def completeness(
 ) -> Completeness:
     """Answered (a level or N/A) / expected, as a fraction 0-1; "don't know" counts as unanswered.
 
-    Every listed participant is expected to answer every indicator. Per category, the expected answers are
-    the participants times the indicators beneath it; parents are included when ``categories`` is given,
-    else only the categories named in ``memberships``.
+    ``participants`` lists the people whose role answers (the selector leaves out reviewers and observers).
+    Each is expected to answer every indicator in ``indicators``, or, when the frame has a ``scope``
+    column and it holds codes for them (a workshop guest: the indicators of the sessions they joined),
+    those indicators only. Per category, the expected answers are each person's expected indicators
+    beneath it; parents are included when ``categories`` is given, else only the categories named in
+    ``memberships``. The caller leaves out indicators settled as not applicable: nobody is expected to
+    answer those.
     """
     codes = list(dict.fromkeys(str(code) for code in indicators["code"]))
+    everything = frozenset(codes)
     people = participants.drop_duplicates("participant")
-    answered = responses.loc[
-        responses["answer"].isin([LEVEL, NOT_APPLICABLE])
-        & responses["participant"].isin(people["participant"].tolist())
-        & responses["indicator"].isin(codes),
+    scope_column = (
+        people["scope"] if "scope" in people else pd.Series([None] * len(people), index=people.index)
+    )
+    scopes = {
+        participant: everything
+        if scope is None or scope is pd.NA
+        else everything & frozenset(map(str, scope))
+        for participant, scope in zip(people["participant"], scope_column, strict=True)
+    }
+    given = responses.loc[
+        responses["answer"].isin([LEVEL, NOT_APPLICABLE]) & responses["participant"].isin(list(scopes)),
         ["indicator", "participant"],
     ].drop_duplicates()
+    in_scope = [
+        indicator in scopes[person]
+        for indicator, person in zip(given["indicator"], given["participant"], strict=True)
+    ]
+    answered = given.loc[in_scope] if len(given) else given
 
     per_person = answered.groupby("participant").size()
     person_answered = people["participant"].map(per_person).fillna(0).astype(int)
-    person_expected = pd.Series(len(codes), index=people.index, dtype=int)
+    person_expected = people["participant"].map(lambda p: len(scopes[p])).astype(int)
     by_participant = pd.DataFrame(
         {
             "participant": people["participant"].to_numpy(),
@@ -66,25 +83,28 @@ def completeness(
 
     frame = _categories_from_memberships(memberships) if categories is None else categories
     per_indicator = answered.groupby("indicator").size()
-    expected_codes = set(codes)
+    # People grouped by what they are expected to answer: usually one group, the whole framework.
+    scope_sizes: dict[frozenset, int] = {}
+    for scope in scopes.values():
+        scope_sizes[scope] = scope_sizes.get(scope, 0) + 1
     rows = []
     for dimension in frame["dimension"].drop_duplicates():
         tree = _dimension_tree(frame, dimension)
         beneath = _indicators_beneath(tree, memberships, dimension)
         for code in tree.order:
-            expected_here = [c for c in beneath[code] if c in expected_codes]
+            here = [c for c in beneath[code] if c in everything]
             rows.append(
                 {
                     "dimension": dimension,
                     "category": code,
-                    "answered": int(per_indicator.reindex(expected_here).fillna(0).sum()),
-                    "expected": len(expected_here) * len(people),
+                    "answered": int(per_indicator.reindex(here).fillna(0).sum()),
+                    "expected": sum(len(scope.intersection(here)) * n for scope, n in scope_sizes.items()),
                 }
             )
     by_category = pd.DataFrame(rows, columns=["dimension", "category", "answered", "expected"])
     by_category["completeness"] = _fraction(by_category["answered"], by_category["expected"])
 
-    expected = len(codes) * len(people)
+    expected = int(person_expected.sum())
     return Completeness(
         overall=len(answered) / expected if expected else 0.0,
         answered=len(answered),

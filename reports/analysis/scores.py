@@ -16,8 +16,13 @@ from reports.analysis.base import (
     _scalar,
     _weighted_mean,
     _weighted_mean_of,
+    not_applicable_codes,
     primary_dimension,
 )
+
+# A framework may set its own; these are the defaults (DESIGN item 18, docs/methodology.md).
+DEFAULT_MIN_CATEGORY_COVERAGE = 0.5  # a category score needs half of its indicators scored
+DEFAULT_MIN_OVERALL_COMPLETENESS = 0.5  # the overall score needs half of the expected answers
 
 
 def category_scores(
@@ -27,13 +32,18 @@ def category_scores(
     dimension: str,
     aggregation: str = FLAT,
     indicators: pd.DataFrame | None = None,
+    min_coverage: float = DEFAULT_MIN_CATEGORY_COVERAGE,
 ) -> pd.DataFrame:
     """Score of every category of one dimension, parents and leaves, in reading order, indexed by code.
 
     ``flat``: the weighted mean of S(i) over every indicator beneath the category. ``hierarchical``: a
     leaf is the weighted mean of its indicators, a parent the unweighted mean of its children's scores.
     Weights come from ``indicators`` when given, else from the ``weight`` column of ``results``.
-    Columns: dimension, parent, depth, cross_cutting, score, n_indicators (with a value), weight (their sum).
+
+    Columns: dimension, parent, depth, cross_cutting, score, n_indicators (with a value), weight (their
+    sum), and what the score rests on: n_total (indicators beneath, not counting those settled as not
+    applicable), weight_share (the valued indicators' share of their weight), coverage (n_indicators /
+    n_total) and insufficient (coverage below ``min_coverage``: the score is shown, marked as such).
     """
     if aggregation not in (FLAT, HIERARCHICAL):
         raise ValueError(f"Unknown aggregation rule: {aggregation!r}")
@@ -46,7 +56,13 @@ def category_scores(
     totals: dict[str, float] = {}
     values = results["value"].astype(float).to_dict()
     weight_of = weights.to_dict()
+    applicable = set(results.index) - not_applicable_codes(results)
+    n_total: dict[str, int] = {}
+    weight_total: dict[str, float] = {}
     for code in reversed(tree.order):
+        own = [c for c in beneath[code] if c in applicable]
+        n_total[code] = len(own)
+        weight_total[code] = float(sum(weight_of.get(c, 0.0) for c in own))
         flat_score, counts[code], totals[code] = _weighted_mean_of(values, weight_of, beneath[code])
         children = tree.children.get(code, [])
         if aggregation == HIERARCHICAL and children:
@@ -63,6 +79,22 @@ def category_scores(
             "score": pd.Series([scores[c] for c in tree.order], index=index, dtype=float),
             "n_indicators": pd.Series([counts[c] for c in tree.order], index=index, dtype=int),
             "weight": pd.Series([totals[c] for c in tree.order], index=index, dtype=float),
+            "n_total": pd.Series([n_total[c] for c in tree.order], index=index, dtype=int),
+            "weight_share": pd.Series(
+                [totals[c] / weight_total[c] if weight_total[c] else math.nan for c in tree.order],
+                index=index,
+                dtype=float,
+            ),
+            "coverage": pd.Series(
+                [counts[c] / n_total[c] if n_total[c] else math.nan for c in tree.order],
+                index=index,
+                dtype=float,
+            ),
+            "insufficient": pd.Series(
+                [not n_total[c] or counts[c] / n_total[c] < min_coverage for c in tree.order],
+                index=index,
+                dtype=bool,
+            ),
         },
         index=index,
     )
@@ -89,6 +121,42 @@ def cross_scores(results: pd.DataFrame, memberships: pd.DataFrame, rows: str, co
     for (row, column), codes in cells.items():
         table.loc[row, column] = _weighted_mean_of(values, weights, codes)[0]
     return table
+
+
+def cross_counts(results: pd.DataFrame, memberships: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
+    """How many indicators with a value each criterion x stage cell rests on (as `cross_scores`)."""
+    row_of = memberships.loc[memberships["dimension"].eq(rows), ["indicator", "category"]]
+    column_of = memberships.loc[memberships["dimension"].eq(columns), ["indicator", "category"]]
+    pairs = row_of.merge(column_of, on="indicator", suffixes=("_row", "_column"))
+    valued = set(results.index[results["value"].notna()])
+    pairs = pairs.loc[pairs["indicator"].isin(valued)]
+    row_codes = list(dict.fromkeys(str(c) for c in row_of["category"]))
+    column_codes = list(dict.fromkeys(str(c) for c in column_of["category"]))
+    counts = pairs.groupby(["category_row", "category_column"]).size()
+    table = pd.DataFrame(
+        0, index=pd.Index(row_codes, dtype=object), columns=pd.Index(column_codes, dtype=object)
+    )
+    for (row, column), n in counts.items():
+        table.loc[str(row), str(column)] = int(n)
+    return table
+
+
+def overall_basis(
+    results: pd.DataFrame, completeness: float, min_completeness: float = DEFAULT_MIN_OVERALL_COMPLETENESS
+) -> dict:
+    """What the overall score rests on: indicators with a value out of those that apply, their share of
+    the framework's weight, and whether completeness is below the framework's minimum."""
+    applicable = results.loc[~results.index.isin(not_applicable_codes(results))]
+    valued = applicable["value"].notna()
+    weights = applicable["weight"].astype(float)
+    total = float(weights.sum())
+    return {
+        "n_indicators": int(valued.sum()),
+        "n_total": len(applicable),
+        "weight_share": float(weights[valued].sum()) / total if total else None,
+        "insufficient": completeness < min_completeness,
+        "min_completeness": min_completeness,
+    }
 
 
 def overall_score(

@@ -41,6 +41,9 @@ def indicator_results(
     Columns: ``value`` S(i), ``source`` ('consensus', 'median' or None), ``n_answers`` (level answers),
     ``n_institutions``, ``institution_values`` (institution -> I(i,k)), ``agreement`` A(i), ``spread``,
     ``disagreement``, ``weight`` and ``consensus_answer`` (the consensus answer kind or None).
+
+    Agreement, spread and the disagreement flag exist only where at least two institutions gave a level
+    (else NaN, and None for the flag), and never on an indicator settled as not applicable by consensus.
     """
     framework = indicators.sort_values(["position", "code"], kind="stable")
     codes = [str(code) for code in framework["code"]]
@@ -79,7 +82,10 @@ def indicator_results(
         answers.append(answer if answer in (LEVEL, NOT_APPLICABLE, DONT_KNOW) else None)
 
     index = pd.Index(codes, name="code", dtype=object)
+    settled_na = pd.Series([a == NOT_APPLICABLE for a in answers], index=spread.index)
+    several = several & ~settled_na
     spread = spread.where(several)
+    flags = [bool(s >= DISAGREEMENT_SPREAD) if ok else None for s, ok in zip(spread, several, strict=True)]
     return pd.DataFrame(
         {
             "value": pd.Series(values, index=index, dtype=float),
@@ -89,7 +95,7 @@ def indicator_results(
             "institution_values": pd.Series([institution_values.get(c, {}) for c in codes], index=index),
             "agreement": (1.0 - sd / LARGEST_SD).where(several).to_numpy(dtype=float),
             "spread": spread.to_numpy(dtype=float),
-            "disagreement": (spread >= DISAGREEMENT_SPREAD).to_numpy(dtype=bool),
+            "disagreement": pd.Series(flags, index=index, dtype=object),
             "weight": framework["weight"].astype(float).to_numpy(),
             "consensus_answer": pd.Series(answers, index=index, dtype=object),
         },
@@ -107,7 +113,9 @@ def institution_scores(
 ) -> dict[str, float | None]:
     """Each institution's overall score from its own levels alone: S(i) = I(i,k), no consensus.
 
-    One median per (indicator, institution) for all institutions at once, then the rule at the top.
+    One median per (indicator, institution) for all institutions at once, then the rule at the top. The
+    caller leaves out answers on indicators settled as not applicable (`without_not_applicable`).
+    Keys are the institutions as they appear in ``responses`` (identifiers).
     """
     wide = institution_levels(responses)["value"].unstack("institution") if len(responses) else pd.DataFrame()
     codes = [str(code) for code in indicators.sort_values(["position", "code"], kind="stable")["code"]]
@@ -115,7 +123,7 @@ def institution_scores(
     scores = {}
     for institution in wide.columns:
         own = pd.DataFrame({"value": wide[institution].reindex(codes), "weight": weights})
-        scores[str(institution)] = overall_score(own, memberships, categories, dimensions, aggregation)
+        scores[institution] = overall_score(own, memberships, categories, dimensions, aggregation)
     return scores
 
 

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Assessment, Evidence
+from assessments.models import Evidence
+from tests.people import make_public
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def test_outsiders_and_anonymous_visitors_find_no_unpublished_file(client, store
 
 
 def test_files_of_a_published_assessment_are_public(client, stored):
-    Assessment.objects.filter(pk=stored.assessment_id).update(status=Assessment.Status.PUBLISHED)
+    make_public(stored.assessment)
     assert client.get(file_url(stored)).status_code == 200
 
 

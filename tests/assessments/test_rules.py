@@ -3,6 +3,7 @@ tests/test_access.py checks the wiring on two statuses; this checks the rules on
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from assessments.models import Assessment, Evidence, Participant
 from assessments.rules import allowed, forget_roles
@@ -73,6 +74,7 @@ def people(assessment, outsider):
 @pytest.mark.parametrize("status", S.values)
 def test_each_rule_allows_exactly_the_roles_the_table_says(assessment, people, status):
     assessment.status = status
+    assessment.listed_at = timezone.now() if status == S.PUBLISHED else None  # published and listed: public
     wrong = []
     for perm, table in EXPECTED.items():
         for role, user in people.items():
@@ -120,3 +122,16 @@ def test_a_person_answers_only_as_themselves_for_their_institution_while_collect
     observer = Participant.objects.get(assessment=assessment, user=people["observer"])
     observer.assessment = assessment
     assert not allowed(people["observer"], "assessments.answer_as", observer)
+
+
+def test_a_published_assessment_is_public_only_once_listed(assessment, people):
+    assessment.status = S.PUBLISHED
+    assessment.listed_at = None
+    assert not allowed(people["anonymous"], "assessments.view_assessment", assessment)
+    assert not allowed(people["outsider"], "assessments.view_assessment", assessment)
+    assert not allowed(people["anonymous"], "assessments.export_assessment", assessment)
+    assert allowed(people["observer"], "assessments.view_assessment", assessment)
+    assert allowed(people["site_admin"], "assessments.view_assessment", assessment)  # to review it
+    assert allowed(people["site_admin"], "assessments.moderate_publication", assessment)
+    assessment.listed_at = timezone.now()
+    assert allowed(people["anonymous"], "assessments.view_assessment", assessment)

@@ -172,8 +172,18 @@ def test_respondent_cannot_record_a_consensus(assessment, respondent_labour):
 def test_the_coordinator_walks_the_assessment_to_published(assessment, coordinator, reviewer):
     assessment_transition(assessment=assessment, to=Status.REVIEW, user=coordinator)
     assessment_transition(assessment=assessment, to=Status.VALIDATED, user=reviewer)
-    assessment_transition(assessment=assessment, to=Status.PUBLISHED, user=coordinator)
+    # Nobody answered: below the framework's minimum completeness, publishing needs a reason.
+    with pytest.raises(AssessmentError, match="below this framework's minimum of 50%"):
+        assessment_transition(assessment=assessment, to=Status.PUBLISHED, user=coordinator)
+    change = assessment_transition(
+        assessment=assessment,
+        to=Status.PUBLISHED,
+        user=coordinator,
+        override_reason="Published for the record.",
+    )
+    assert change.override_reason == "Published for the record."
     assessment.refresh_from_db()
+    assert assessment.publication_override == change
     assert assessment.status == Status.PUBLISHED
     changes = list(
         StatusChange.objects.filter(assessment=assessment).values_list("to_status", "by__username")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Assessment, Invitation, Participant, Response
-from assessments.services import assessment_transition
+from assessments.services import assessment_list_publicly, assessment_transition
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,9 +177,7 @@ def test_the_public_sees_a_published_indicator_without_names_or_answers(
 ):
     client.force_login(respondent_labour)
     save(client, assessment, justification="Only a draft bill")
-    assessment_transition(assessment=assessment, to=Status.REVIEW, user=coordinator)
-    assessment_transition(assessment=assessment, to=Status.VALIDATED, user=reviewer)
-    assessment_transition(assessment=assessment, to=Status.PUBLISHED, user=coordinator)
+    publish(assessment, coordinator, reviewer)
     client.logout()
     page = client.get(reverse("assessments:indicator_detail", args=[assessment.pk, "RL-01"])).text
     assert "Lina" not in page and "draft bill" not in page
@@ -210,7 +208,10 @@ def test_publishing_asks_for_confirmation_first(client, assessment, coordinator,
     assessment_transition(assessment=assessment, to=Status.REVIEW, user=coordinator)
     assessment_transition(assessment=assessment, to=Status.VALIDATED, user=reviewer)
     client.force_login(coordinator)
-    response = client.get(reverse("assessments:transition", args=[assessment.pk]) + "?to=published")
+    response = client.get(
+        reverse("assessments:transition", args=[assessment.pk]) + "?to=published", follow=True
+    )
+    assert response.redirect_chain[-1][0].startswith(reverse("results:checklist", args=[assessment.pk]))
     assert "Publishing makes the consensus and the aggregate figures public" in response.text
     assessment.refresh_from_db()
     assert assessment.status == Status.VALIDATED
@@ -242,9 +243,16 @@ def test_the_next_round_starts_from_a_validated_assessment(client, assessment, c
 
 
 def publish(assessment, coordinator, reviewer):
+    """Walk to publication (few answers here: a reason is given) and have a site administrator list it."""
     assessment_transition(assessment=assessment, to=Status.REVIEW, user=coordinator)
     assessment_transition(assessment=assessment, to=Status.VALIDATED, user=reviewer)
-    assessment_transition(assessment=assessment, to=Status.PUBLISHED, user=coordinator)
+    assessment_transition(
+        assessment=assessment,
+        to=Status.PUBLISHED,
+        user=coordinator,
+        override_reason="A pilot with two institutions.",
+    )
+    assessment_list_publicly(assessment=assessment, user=UserFactory(username="root", is_superuser=True))
 
 
 def test_published_justifications_show_without_names_when_the_coordinator_chose_so(

@@ -144,13 +144,38 @@ def test_the_workflow_to_publication_and_the_public_view(
     expect(page.get_by_text("Consensus recorded for SD-01.")).to_be_visible()
     page.goto(f"{live_server.url}/en/assessments/{assessment.pk}/")
     page.get_by_role("link", name="Validate").click()
+    expect(page.get_by_role("heading", name="Checklist")).to_be_visible()
     page.get_by_role("button", name=re.compile("Move to")).click()
 
-    assessment_transition(assessment=assessment, to=Status.PUBLISHED, user=coordinator)
+    # The coordinator publishes: the checklist says completeness is below the minimum and asks why.
+    page.get_by_role("button", name="Rosa").click()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, "camila")
+    page.goto(f"{live_server.url}/en/assessments/{assessment.pk}/")
+    page.get_by_role("link", name="Publish").click()
+    expect(page.locator(".checklist")).to_contain_text("below this framework's minimum")
+    page.get_by_role("button", name=re.compile("Move to")).click()
+    expect(page.locator(".transition-form .alert-danger")).to_contain_text("give the reason")
+    page.get_by_label("Why publish below the minimum completeness").fill("A pilot round with two institutions.")
+    page.get_by_role("button", name=re.compile("Move to")).click()
+    expect(page.get_by_text("The assessment is now: Published.")).to_be_visible()
+
+    # Not public until a site administrator lists it.
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/en/assessments/{assessment.pk}/indicators/SD-01/")
+    indicator = f"{live_server.url}/en/assessments/{assessment.pk}/indicators/SD-01/"
+    assert page.goto(indicator).status == 404
+    UserFactory(username="root", first_name="Root", is_staff=True, is_superuser=True)
+    sign_in(page, live_server, "root")
+    page.goto(f"{live_server.url}/en/assessments/publications/")
+    page.locator(".moderation-waiting").get_by_role("button", name="Endorse as official").click()
+    expect(page.get_by_text("is now the official figure of its country")).to_be_visible()
+
+    page.context.clear_cookies()
+    page.goto(indicator)
     expect(page.get_by_text("Agreed at the validation meeting")).to_be_visible()
     expect(page.get_by_text("Lina")).to_have_count(0)
+    page.goto(f"{live_server.url}/en/assessments/{assessment.pk}/")
+    expect(page.locator("body")).to_contain_text("A pilot round with two institutions.")
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])

@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_assessment_flows import sign_in
+from tests.people import make_public
 
 
 def test_the_dashboard_draws_its_charts_without_leaving_the_server(
@@ -59,7 +60,6 @@ def test_a_new_answer_moves_the_criterion_score_on_the_dashboard(
 def test_every_results_page_draws_locally_at_desktop_and_phone_widths(
     page: Page, live_server, assessment, coordinator, reviewer, respondent_labour, screenshot_dir
 ):
-    from assessments.models import Assessment
     from assessments.services import response_set
     from tests.people import participant_of
 
@@ -72,7 +72,7 @@ def test_every_results_page_draws_locally_at_desktop_and_phone_widths(
         level_code="2",
         expected_version=0,
     )
-    Assessment.objects.filter(pk=assessment.pk).update(status="published")
+    make_public(assessment)
     hosts = set()
     page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
     pages = {

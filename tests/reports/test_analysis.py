@@ -560,7 +560,7 @@ def test_figures_whose_role_the_framework_lacks_are_none():
     assert result.horizontal is None  # one institution only
     assert result.criteria_balance == pytest.approx(100 - (100 - 40))
     assert result.parts_used == ["criteria_balance"]
-    assert result.index == pytest.approx(40.0)
+    assert result.index is None  # one part alone is that part, not an index
     assert result.krippendorff_alpha is None
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from assessments.models import Assessment, Participant
 from assessments.services import assessment_create, response_set
 from indicators.services import framework_new_version
-from tests.people import participant_of
+from tests.people import make_public, participant_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,8 @@ def answer(assessment, user, code, level):
 @pytest.fixture
 def two_rounds(assessment, respondent_labour, coordinator, reviewer):
     answer(assessment, respondent_labour, "RL-01", "1")
-    Assessment.objects.filter(pk=assessment.pk).update(round="2024", status="published")
+    Assessment.objects.filter(pk=assessment.pk).update(round="2024")
+    make_public(assessment, official=True)
     newer = framework_new_version(framework=assessment.framework, version="2.0")
     later = assessment_create(user=coordinator, country="XA", framework=newer, round="2026")
     labour = assessment.institutions.get(name="Ministry of Labour")

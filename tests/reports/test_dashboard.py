@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment
 from indicators.models import Framework
+from tests.people import make_public
 from tests.reports.test_results import worked  # noqa: F401  (the worked example as a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_every_figure_has_a_caption_and_its_data(client, worked):  # noqa: F811
 
 def test_the_public_sees_a_published_dashboard_without_institutions(client, worked):  # noqa: F811
     assert client.get(dashboard(worked)).status_code == 404  # unpublished: as if it did not exist
-    Assessment.objects.filter(pk=worked.pk).update(status="published")
+    make_public(worked)
     page = client.get(dashboard(worked))
     assert page.status_code == 200
     assert "Score of its own answers" not in page.text
@@ -76,7 +76,7 @@ def test_outsiders_get_404(client, worked, outsider):  # noqa: F811
 
 
 def test_trend_benchmark_and_comparison_pages(client, worked):  # noqa: F811
-    Assessment.objects.filter(pk=worked.pk).update(status="published")
+    make_public(worked)
     trend = client.get(reverse("results:trend", args=["XA"]) + "?framework=worked-example")
     assert trend.status_code == 200 and trend.context["figure"].rows[0][2] == "75.0"
     bench = client.get(reverse("results:benchmark") + "?framework=worked-example&country=XA")
@@ -87,7 +87,7 @@ def test_trend_benchmark_and_comparison_pages(client, worked):  # noqa: F811
 
 
 def test_the_benchmark_table_sorts_but_never_by_score_without_ranking(client, worked):  # noqa: F811
-    Assessment.objects.filter(pk=worked.pk).update(status="published")
+    make_public(worked)
     url = reverse("results:benchmark") + "?framework=worked-example"
     assert client.get(url + "&sort=region").context["sort"] == "region"
     Framework.objects.filter(slug="worked-example").update(ranking=False)

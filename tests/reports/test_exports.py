@@ -6,7 +6,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment, Response
+from assessments.models import Response
+from tests.people import make_public
 from tests.reports.test_results import worked  # noqa: F401  (the worked example as a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_results_as_xlsx_have_indicators_and_categories(client, worked):  # noqa
 
 
 def test_the_public_gets_published_results_but_never_the_answers(client, worked):  # noqa: F811
-    Assessment.objects.filter(pk=worked.pk).update(status="published")
+    make_public(worked)
     assert client.get(url(worked, "responses", "csv")).status_code == 404
     text = client.get(url(worked, "results", "csv")).content.decode("utf-8-sig")
     assert "institution:" not in text and "A," in text

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Institution, Participant, Response
 from indicators.services import framework_load
@@ -62,8 +63,14 @@ def sdg_world():
         institution, _ = Institution.objects.get_or_create(
             name="Government", kind="government", country=country
         )
+        # Each country's government answered, and its publication was endorsed as the official figure.
         assessment = Assessment.objects.create(
-            country=country, framework=framework, round=year, status=Assessment.Status.PUBLISHED
+            country=country,
+            framework=framework,
+            round=year,
+            status=Assessment.Status.PUBLISHED,
+            listed_at=timezone.now(),
+            endorsed_at=timezone.now(),
         )
         assessment.institutions.add(institution)
         participant = Participant.objects.create(

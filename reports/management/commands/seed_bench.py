@@ -163,10 +163,15 @@ class Command(BaseCommand):
         coordinator = existing.get("bench-coordinator") or services.person_placeholder_create(
             username="bench-coordinator"
         )
-        return coordinator, users
+        admin = existing.get("bench-admin")
+        if admin is None:  # the site administrator who endorses each publication as official
+            admin = services.person_placeholder_create(username="bench-admin")
+            admin.is_superuser = admin.is_staff = True
+            admin.save(update_fields=["is_superuser", "is_staff"])
+        return coordinator, users, admin
 
     def _assessment(self, framework, country, round_, profile, progress, n_people, people, rng) -> int:
-        coordinator, users = people
+        coordinator, users, admin = people
         assessment = services.assessment_create(
             user=coordinator, country=country, framework=framework, round=round_, is_demo=True
         )
@@ -220,4 +225,5 @@ class Command(BaseCommand):
         )
         for status in (Assessment.Status.REVIEW, Assessment.Status.VALIDATED, Assessment.Status.PUBLISHED):
             services.assessment_transition(assessment=assessment, to=status, user=coordinator)
+        services.assessment_endorse(assessment=assessment, user=admin)
         return len(rows)

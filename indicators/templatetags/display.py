@@ -1,0 +1,23 @@
+"""Template filters for figures and dates as people read them (`indicators.display`): `score`,
+`percent`, `long_date`. Every page and report uses these, never floatformat or widthratio."""
+
+from django import template
+
+from indicators import display
+
+register = template.Library()
+
+
+@register.filter
+def score(value, digits=0) -> str:
+    return display.score_text(value, int(digits))
+
+
+@register.filter
+def percent(value, digits=0) -> str:
+    return display.percent_text(value, int(digits))
+
+
+@register.filter
+def long_date(value, lang=None) -> str:
+    return display.long_date(value, lang)
