@@ -156,7 +156,9 @@ def test_the_workflow_to_publication_and_the_public_view(
     expect(page.locator(".checklist")).to_contain_text("below this framework's minimum")
     page.get_by_role("button", name=re.compile("Move to")).click()
     expect(page.locator(".transition-form .alert-danger")).to_contain_text("give the reason")
-    page.get_by_label("Why publish below the minimum completeness").fill("A pilot round with two institutions.")
+    page.get_by_label("Why publish below the minimum completeness").fill(
+        "A pilot round with two institutions."
+    )
     page.get_by_role("button", name=re.compile("Move to")).click()
     expect(page.get_by_text("The assessment is now: Published.")).to_be_visible()
 
