@@ -359,6 +359,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    # Kept so that an indicator's history can say which evidence was added and removed, and when.
+    history = HistoricalRecords(m2m_fields=[indicators], excluded_fields=["file"])
 
     class Meta:
         verbose_name_plural = _("evidence")

@@ -3,12 +3,24 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from assessments.models import Action, Answer, Assessment, Consensus, Evidence, Participant, Response
+from assessments.models import (
+    Action,
+    Answer,
+    Assessment,
+    Consensus,
+    Evidence,
+    Implementation,
+    Participant,
+    Response,
+)
 from assessments.visibility import visible_assessments
 from indicators.models import Category, Dimension, Indicator, Level
 from indicators.selectors import framework_dimensions, framework_indicators
+from indicators.text import tr
 
 ANSWERS_THAT_COUNT = [Answer.LEVEL, Answer.NOT_APPLICABLE]  # don't know counts as unanswered
 
@@ -132,30 +144,114 @@ def indicator_consensus(*, assessment: Assessment, indicator: Indicator) -> Cons
     )
 
 
-def indicator_history(*, assessment: Assessment, indicator: Indicator) -> list[dict]:
-    """Every change to answers and the consensus on this indicator, newest first: who, when, old, new."""
-    entries = []
-    for model in (Response, Consensus):
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change on an indicator, said in words: who, when, what (and where it came from)."""
+
+    when: object
+    who: object
+    subject: str  # "answer", "consensus" or "evidence"
+    person: str  # whose answer, with their institution (answers only)
+    changes: list[str]
+    source: str = ""
+
+
+def _level_text(record) -> str:
+    if record.answer == Answer.LEVEL and record.level is not None:
+        return f"{record.level.code} · {tr(record.level.label)}"
+    return str(Answer(record.answer).label)
+
+
+def _answer_changes(old, new, text_field: str, text_label: str) -> list[str]:
+    """What differs between two versions of an answer or consensus, in words (never "3 -> 3")."""
+    if old is None:
+        first = [_("Given: %(level)s") % {"level": _level_text(new)}]
+        if getattr(new, "implementation", ""):
+            first.append(str(Implementation(new.implementation).label))
+        if getattr(new, text_field, ""):
+            first.append(_("%(what)s: “%(text)s”") % {"what": text_label, "text": getattr(new, text_field)})
+        return first
+    changes = []
+    if (old.answer, old.level_id) != (new.answer, new.level_id):
+        changes.append(_("%(old)s → %(new)s") % {"old": _level_text(old), "new": _level_text(new)})
+    if hasattr(new, "implementation") and old.implementation != new.implementation:
+        before = str(Implementation(old.implementation).label) if old.implementation else _("not said")
+        after = str(Implementation(new.implementation).label) if new.implementation else _("not said")
+        changes.append(_("applied: %(old)s → %(new)s") % {"old": before, "new": after})
+    if getattr(old, text_field) != getattr(new, text_field):
+        changes.append(
+            _("%(what)s now: “%(text)s”") % {"what": text_label, "text": getattr(new, text_field) or "—"}
+        )
+    return changes or [_("saved again, unchanged")]
+
+
+def indicator_history(*, assessment: Assessment, indicator: Indicator) -> list[HistoryEntry]:
+    """Every change on this indicator, newest first: answers, the consensus and its evidence, each saying
+    what changed (level, how far applied, justification or rationale, evidence added or removed)."""
+    entries: list[HistoryEntry] = []
+    for model, text_field, text_label in (
+        (Response, "justification", _("justification")),
+        (Consensus, "rationale", _("rationale")),
+    ):
+        related = ["history_user", "level"]
+        if model is Response:
+            related += ["participant__user", "participant__institution"]
         records = (
             model.history.filter(assessment_id=assessment.pk, indicator_id=indicator.pk)
-            .select_related("history_user", "level", *(["participant__user"] if model is Response else []))
+            .select_related(*related)
             .order_by("id", "history_date", "history_id")
         )
-        previous_by_object: dict[int, object] = {}
+        previous: dict[int, object] = {}
         for record in records:
-            old = previous_by_object.get(record.id)
-            entries.append(
-                {
-                    "what": "consensus" if model is Consensus else "response",
-                    "record": record,
-                    "old": old,
-                    "when": record.history_date,
-                    "who": record.history_user,
-                    "type": record.history_type,
-                }
+            old = previous.get(record.id)
+            changes = (
+                [_("removed")]
+                if record.history_type == "-"
+                else _answer_changes(old, record, text_field, text_label)
             )
-            previous_by_object[record.id] = record
-    return sorted(entries, key=lambda e: e["when"], reverse=True)
+            person = ""
+            if model is Response and record.participant_id:
+                participant = record.participant
+                person = f"{participant.user.get_full_name() or participant.user.get_username()}"
+                if participant.institution_id:
+                    person += f" ({participant.institution.name})"
+            entries.append(
+                HistoryEntry(
+                    record.history_date,
+                    record.history_user,
+                    "consensus" if model is Consensus else "answer",
+                    person,
+                    changes,
+                    record.history_change_reason or "",
+                )
+            )
+            previous[record.id] = record
+    entries += _evidence_history(assessment, indicator)
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def _evidence_history(assessment: Assessment, indicator: Indicator) -> list[HistoryEntry]:
+    """Evidence added to or removed from this indicator."""
+    snapshots = apps.get_model("assessments", "HistoricalEvidence_indicators")  # links kept per version
+    linked = set(snapshots.objects.filter(indicator=indicator).values_list("evidence_id", flat=True))
+    entries = []
+    records = Evidence.history.filter(assessment_id=assessment.pk, id__in=linked).select_related(
+        "history_user"
+    )
+    seen: set[int] = set()
+    for record in records.order_by("history_date", "history_id"):
+        if record.history_type == "-":
+            change = _("evidence removed: %(title)s") % {"title": record.title}
+        elif record.id not in seen:
+            change = _("evidence added: %(title)s (%(kind)s)") % {
+                "title": record.title,
+                "kind": Evidence.Kind(record.kind).label,
+            }
+        else:
+            continue
+        seen.add(record.id)
+        entries.append(HistoryEntry(record.history_date, record.history_user, "evidence", "", [change]))
+    return entries
 
 
 def assessment_actions(*, assessment: Assessment, indicator: Indicator | None = None) -> list[Action]:

@@ -54,3 +54,13 @@ def long_date(value: date | datetime | None, lang: str | None = None) -> str:
     lang = (lang or translation.get_language() or "en").split("-")[0]
     with translation.override(lang):
         return formats.date_format(value, LONG_DATE.get(lang, LONG_DATE["en"]))
+
+
+def long_datetime(value: datetime | None, lang: str | None = None) -> str:
+    """A moment written out in full, in the site's time zone: 23 November 2026, 14:05."""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{long_date(local, lang)}, {local:%H:%M}"

@@ -4,28 +4,56 @@ No ORM and no request here. Colours come from the Okabe-Ito palette and a sequen
 colour-blind readers can tell apart, and every chart prints its numbers: colour is never the only cue.
 """
 
+from dataclasses import dataclass
+
 import plotly.graph_objects as go
+
+from indicators.display import score_text
 
 # Okabe-Ito: distinguishable with every common form of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SEQUENTIAL = "Cividis"
-NO_VALUE = "\u2013"  # an en dash where there is no value
 FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 13}
+# Band colours from the lowest band to the highest, Okabe-Ito colours readable with black text.
+BAND_COLOURS = {
+    1: ["#56B4E9"],
+    2: ["#E69F00", "#009E73"],
+    3: ["#D55E00", "#E69F00", "#009E73"],
+    4: ["#D55E00", "#E69F00", "#56B4E9", "#009E73"],
+    5: ["#D55E00", "#E69F00", "#F0E442", "#56B4E9", "#009E73"],
+}
+NO_BAND = "#BBBBBB"  # a score too thinly based to have a band, shown hatched
 
 
-def _layout(fig: go.Figure, *, height: int = 420, **kwargs) -> go.Figure:
+@dataclass(frozen=True)
+class ChartBand:
+    """A band of the framework, as charts colour and name it."""
+
+    code: str
+    label: str
+    lower: float
+    upper: float
+
+
+def band_colours(bands: list[ChartBand]) -> dict[str, str]:
+    ordered = sorted(bands, key=lambda b: (b.lower, b.upper))
+    colours = BAND_COLOURS.get(len(ordered)) or [PALETTE[n % len(PALETTE)] for n in range(len(ordered))]
+    return {band.code: colour for band, colour in zip(ordered, colours, strict=False)}
+
+
+def _layout(fig: go.Figure, *, height: int = 420, margin: dict | None = None, **kwargs) -> go.Figure:
     fig.update_layout(
         template="plotly_white",
         font=FONT,
         height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10, **(margin or {})},
         **kwargs,
     )
     return fig
 
 
 def _fmt(value: float | None) -> str:
-    return NO_VALUE if value is None else f"{value:.0f}"
+    return score_text(value)
 
 
 def wrap(label: str, width: int = 16) -> str:
@@ -40,34 +68,102 @@ def wrap(label: str, width: int = 16) -> str:
     return "<br>".join([*lines, line])
 
 
-def radar(categories: list[dict], *, name: str = "") -> go.Figure:
-    """Scores of the criteria (or any one dimension) around a circle."""
+def _basis(c: dict) -> str:
+    """What a category's score rests on, for hover texts."""
+    if "n_indicators" not in c:
+        return ""
+    return f" ({c['n_indicators']}/{c.get('n_total', c['n_indicators'])})"
+
+
+def _by_band(rows: list[dict], bands: list[ChartBand]) -> list[tuple[str, str, list[dict]]]:
+    """(legend name, colour, rows) for each band present, lowest first, then rows without a band."""
+    colours = band_colours(bands)
+    groups = []
+    for band in sorted(bands, key=lambda b: (b.lower, b.upper)):
+        mine = [r for r in rows if r.get("band") == band.code]
+        if mine:
+            groups.append((band.label, colours[band.code], mine))
+    rest = [r for r in rows if r.get("band") not in colours]
+    if rest:
+        groups.append(("", NO_BAND, rest))
+    return groups
+
+
+def radar(categories: list[dict], *, bands: list[ChartBand] = (), no_band: str = "") -> go.Figure:
+    """Scores of the criteria (or any one dimension) around a circle; each point in its band's colour."""
     rows = [c for c in categories if c.get("parent") is None]
-    labels = [wrap(c["label"]) for c in rows]
+    labels = [wrap(c["label"], 14) for c in rows]
     scores = [c["score"] if c["score"] is not None else 0 for c in rows]
     fig = go.Figure(
         go.Scatterpolar(
             r=[*scores, scores[0]] if scores else [],
             theta=[*labels, labels[0]] if labels else [],
             fill="toself",
-            name=name,
             line={"color": PALETTE[0]},
-            mode="lines+markers+text",
-            text=[_fmt(c["score"]) for c in rows] + ([_fmt(rows[0]["score"])] if rows else []),
-            textposition="top center",
-            hovertemplate="%{theta}: %{r:.1f}<extra></extra>",
+            mode="lines",
+            hoverinfo="skip",
+            showlegend=False,
         )
     )
+    by_label = dict(zip((c["code"] for c in rows), labels, strict=True))
+    for name, colour, group in _by_band(rows, list(bands)):
+        fig.add_trace(
+            go.Scatterpolar(
+                r=[c["score"] if c["score"] is not None else 0 for c in group],
+                theta=[by_label[c["code"]] for c in group],
+                mode="markers+text",
+                name=name or no_band,
+                marker={"size": 12, "color": colour, "line": {"width": 1, "color": "#000"}},
+                text=[_fmt(c["score"]) for c in group],
+                textposition="top center",
+                customdata=[f"{c['label']}{_basis(c)}" for c in group],
+                hovertemplate="%{customdata}: %{r:.0f}<extra></extra>",
+            )
+        )
     return _layout(
-        fig, polar={"radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100]}}, showlegend=False
+        fig,
+        height=460,
+        margin={"l": 70, "r": 70, "t": 50, "b": 40},
+        polar={
+            "radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100]},
+            "angularaxis": {"tickfont": {"size": 11}},
+        },
+        showlegend=bool(bands),
+        legend={"orientation": "h", "y": -0.08},
     )
 
 
 def heatmap(
-    *, row_labels: list[str], column_labels: list[str], scores: list[list[float | None]]
+    *,
+    row_labels: list[str],
+    column_labels: list[str],
+    scores: list[list[float | None]],
+    bands: list[ChartBand] = (),
+    hover_rows: list[str] | None = None,
+    hover_columns: list[str] | None = None,
 ) -> go.Figure:
-    """Criterion x stage: the score in each cell, printed, on a colour-blind-safe scale."""
+    """Criterion x stage: the score in each cell, printed, coloured by band (a legend names them)."""
     text = [[_fmt(v) for v in row] for row in scores]
+    colorscale, colorbar = SEQUENTIAL, {"title": {"text": "0-100"}}
+    if bands:
+        colours = band_colours(list(bands))
+        ordered = sorted(bands, key=lambda b: (b.lower, b.upper))
+        colorscale = []
+        for band in ordered:
+            low, high = band.lower / 100, max(band.upper, band.lower) / 100
+            colorscale += [[low, colours[band.code]], [high, colours[band.code]]]
+        colorbar = {
+            "tickvals": [(b.lower + max(b.upper, b.lower)) / 2 for b in ordered],
+            "ticktext": [b.label for b in ordered],
+            "title": {"text": ""},
+        }
+    customdata = [
+        [
+            f"{(hover_rows or row_labels)[r]} · {(hover_columns or column_labels)[c]}"
+            for c in range(len(column_labels))
+        ]
+        for r in range(len(row_labels))
+    ]
     fig = go.Figure(
         go.Heatmap(
             z=scores,
@@ -75,38 +171,52 @@ def heatmap(
             y=row_labels,
             zmin=0,
             zmax=100,
-            colorscale=SEQUENTIAL,
+            colorscale=colorscale,
             text=text,
             texttemplate="%{text}",
-            hovertemplate="%{y} · %{x}: %{z:.1f}<extra></extra>",
-            colorbar={"title": {"text": "0-100"}},
+            textfont={"size": 14, "color": "#000"},
+            customdata=customdata,
+            hovertemplate="%{customdata}: %{z:.0f}<extra></extra>",
+            colorbar=colorbar,
+            xgap=2,
+            ygap=2,
         )
     )
     return _layout(
-        fig, height=80 + 45 * len(row_labels), yaxis={"autorange": "reversed"}, xaxis={"side": "top"}
+        fig, height=90 + 48 * len(row_labels), yaxis={"autorange": "reversed"}, xaxis={"side": "top"}
     )
 
 
-def bars(categories: list[dict], *, color: str = PALETTE[0]) -> go.Figure:
-    """One horizontal bar per category, with its score printed on it."""
+def bars(categories: list[dict], *, bands: list[ChartBand] = (), no_band: str = "") -> go.Figure:
+    """One horizontal bar per category, its score printed on it and its colour its band's (with a legend);
+    a score resting on too few indicators is grey and hatched, with what it rests on printed beside it."""
     rows = [c for c in categories if c.get("parent") is None]
-    fig = go.Figure(
-        go.Bar(
-            x=[c["score"] for c in rows],
-            y=[c["label"] for c in rows],
-            orientation="h",
-            marker={"color": color},
-            text=[_fmt(c["score"]) for c in rows],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+    order = [wrap(c["label"], 22) for c in rows]
+    fig = go.Figure()
+    for name, colour, group in _by_band(rows, list(bands)):
+        thin = colour == NO_BAND
+        fig.add_trace(
+            go.Bar(
+                x=[c["score"] for c in group],
+                y=[wrap(c["label"], 22) for c in group],
+                orientation="h",
+                name=name or no_band,
+                marker={"color": colour, "pattern": {"shape": "/" if thin else ""}, "line": {"width": 0}},
+                text=[f"{_fmt(c['score'])}{_basis(c) if thin else ''}" for c in group],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=[f"{c['label']}{_basis(c)}" for c in group],
+                hovertemplate="%{customdata}: %{x:.0f}<extra></extra>",
+            )
         )
-    )
     return _layout(
         fig,
-        height=60 + 38 * len(rows),
-        xaxis={"range": [0, 105], "title": {"text": "0-100"}},
-        yaxis={"autorange": "reversed"},
+        height=80 + 42 * len(rows),
+        barmode="overlay",
+        xaxis={"range": [0, 112], "title": {"text": "0-100"}},
+        yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": order},
+        showlegend=bool(bands),
+        legend={"orientation": "h", "y": -0.15},
     )
 
 
@@ -177,21 +287,46 @@ def trend(rounds: list[dict]) -> go.Figure:
     return _layout(fig, yaxis={"range": [0, 105]}, xaxis={"type": "category"}, showlegend=False)
 
 
-def benchmark(countries: list[dict], *, highlight: str | None = None, ranking: bool = True) -> go.Figure:
-    """Countries' scores; the person's own country stands out. Without ranking, alphabetical order."""
+def benchmark(
+    countries: list[dict],
+    *,
+    highlight: str | None = None,
+    ranking: bool = True,
+    bands: list[ChartBand] = (),
+    no_band: str = "",
+) -> go.Figure:
+    """Countries' scores coloured by band (with a legend); the person's own country is outlined. Without
+    ranking, alphabetical order."""
     rows = countries if ranking else sorted(countries, key=lambda c: c["name"])
-    fig = go.Figure(
-        go.Bar(
-            x=[c["name"] for c in rows],
-            y=[c["score"] for c in rows],
-            marker={"color": [PALETTE[5] if c["country"] == highlight else PALETTE[0] for c in rows]},
-            text=[_fmt(c["score"]) for c in rows],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+    order = [c["name"] for c in rows]
+    fig = go.Figure()
+    for name, colour, group in _by_band(rows, list(bands)):
+        fig.add_trace(
+            go.Bar(
+                x=[c["name"] for c in group],
+                y=[c["score"] for c in group],
+                name=name or no_band,
+                marker={
+                    "color": colour,
+                    "pattern": {"shape": "/" if colour == NO_BAND else ""},
+                    "line": {
+                        "width": [3 if c["country"] == highlight else 0 for c in group],
+                        "color": "#000",
+                    },
+                },
+                text=[_fmt(c["score"]) for c in group],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{x}: %{y:.0f}<extra></extra>",
+            )
         )
+    return _layout(
+        fig,
+        yaxis={"range": [0, 110]},
+        xaxis={"type": "category", "tickangle": -45, "categoryorder": "array", "categoryarray": order},
+        showlegend=bool(bands),
+        legend={"orientation": "h", "y": 1.1},
     )
-    return _layout(fig, yaxis={"range": [0, 110]}, xaxis={"type": "category", "tickangle": -45})
 
 
 def comparison(indicators: list[dict], *, label_a: str, label_b: str) -> go.Figure:

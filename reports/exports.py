@@ -85,6 +85,9 @@ def results_frames(view: AssessmentView, lang: str) -> dict[str, pd.DataFrame]:
                         "band",
                         "completeness",
                         "n_indicators",
+                        "n_total",
+                        "weight_share",
+                        "insufficient",
                         "paper_only_share",
                     )
                 },

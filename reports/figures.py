@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 import plotly.io as pio
 from django.utils.translation import gettext as _
 
+from indicators.display import NO_VALUE, percent_text, score_text
+from indicators.text import tr
 from reports import charts
-from reports.charts import NO_VALUE
+from reports.charts import ChartBand
 
 
 @dataclass
@@ -54,34 +56,52 @@ def spec_of(fig) -> dict:
     return spec
 
 
-def score_text(value) -> str:
-    return NO_VALUE if value is None else f"{value:.1f}"
+def no_band_label() -> str:
+    return _("Too few indicators scored")
 
 
-def _categories_table(categories: list[dict], label: str) -> tuple[list[str], list[list]]:
-    headers = [label, _("Score"), _("Band"), _("Completeness")]
+def _band_label(code, bands: list[ChartBand]) -> str:
+    return next((b.label for b in bands if b.code == code), NO_VALUE)
+
+
+def _categories_table(
+    categories: list[dict], label: str, bands: list[ChartBand]
+) -> tuple[list[str], list[list]]:
+    headers = [label, _("Score"), _("Band"), _("Indicators scored"), _("Completeness")]
     rows = [
-        [c["label"], score_text(c["score"]), c["band"] or NO_VALUE, f"{c['completeness']:.0%}"]
+        [
+            c["label"],
+            score_text(c["score"]),
+            _band_label(c["band"], bands)
+            if c["band"]
+            else (no_band_label() if c.get("insufficient") else NO_VALUE),
+            f"{c.get('n_indicators', NO_VALUE)} / {c.get('n_total', NO_VALUE)}",
+            percent_text(c["completeness"]),
+        ]
         for c in categories
     ]
     return headers, rows
 
 
-def dashboard_figures(results: dict, dimensions: list[DimensionInfo]) -> list[Figure]:
+def dashboard_figures(
+    results: dict, dimensions: list[DimensionInfo], bands: list[ChartBand] = ()
+) -> list[Figure]:
     """Radar of the criteria, criterion x stage heatmap, stage bars, institutions' agreement."""
+    bands = list(bands)
     labels = {d.code: d.label for d in dimensions}
     by_role = {d.role: d.code for d in dimensions if d.role}
     figures = []
     criteria = by_role.get("criteria") or next((d.code for d in dimensions if d.primary), None)
     if criteria:
         categories = results["dimensions"].get(criteria, [])
-        headers, rows = _categories_table(categories, labels[criteria])
+        headers, rows = _categories_table(categories, labels[criteria], bands)
         figures.append(
             Figure(
                 "radar",
                 labels[criteria],
-                _("Score of each %(dimension)s, 0 to 100.") % {"dimension": labels[criteria].lower()},
-                spec_of(charts.radar(categories)),
+                _("Score of each %(dimension)s, 0 to 100, coloured by band.")
+                % {"dimension": labels[criteria].lower()},
+                spec_of(charts.radar(categories, bands=bands, no_band=no_band_label())),
                 headers,
                 rows,
             )
@@ -104,7 +124,12 @@ def dashboard_figures(results: dict, dimensions: list[DimensionInfo]) -> list[Fi
                 _("Weighted mean score of the indicators in each cell; empty cells have no scored one."),
                 spec_of(
                     charts.heatmap(
-                        row_labels=axis_rows, column_labels=matrix["column_codes"], scores=matrix["scores"]
+                        row_labels=axis_rows,
+                        column_labels=matrix["column_codes"],
+                        scores=matrix["scores"],
+                        bands=bands,
+                        hover_rows=row_labels,
+                        hover_columns=column_labels,
                     )
                 ),
                 [
@@ -123,13 +148,13 @@ def dashboard_figures(results: dict, dimensions: list[DimensionInfo]) -> list[Fi
     stages = by_role.get("lifecycle")
     if stages:
         categories = results["dimensions"].get(stages, [])
-        headers, rows = _categories_table(categories, labels[stages])
+        headers, rows = _categories_table(categories, labels[stages], bands)
         figures.append(
             Figure(
                 "stages",
                 labels[stages],
-                _("Score of each stage of the migration life cycle, 0 to 100."),
-                spec_of(charts.bars(categories, color=charts.PALETTE[2])),
+                _("Score of each stage of the migration life cycle, 0 to 100, coloured by band."),
+                spec_of(charts.bars(categories, bands=bands, no_band=no_band_label())),
                 headers,
                 rows,
             )
@@ -161,14 +186,14 @@ def dashboard_figures(results: dict, dimensions: list[DimensionInfo]) -> list[Fi
     return figures
 
 
-def dimension_figure(results: dict, dimension: DimensionInfo) -> Figure:
+def dimension_figure(results: dict, dimension: DimensionInfo, bands: list[ChartBand] = ()) -> Figure:
     """The scores of the categories of one chosen dimension."""
     categories = results["dimensions"].get(dimension.code, [])
     return Figure(
         "chosen",
         dimension.label,
         _("Score of each category of the chosen dimension, 0 to 100."),
-        spec_of(charts.bars(categories, color=charts.PALETTE[3])),
+        spec_of(charts.bars(categories, bands=list(bands), no_band=no_band_label())),
         [dimension.label, _("Score")],
         [[c["label"], score_text(c["score"])] for c in categories if c.get("parent") is None],
     )
@@ -188,16 +213,37 @@ def trend_figure(rounds: list[dict]) -> Figure:
     )
 
 
-def benchmark_figure(countries: list[dict], *, ranking: bool, highlight: str | None) -> Figure:
+def benchmark_figure(
+    countries: list[dict], *, ranking: bool, highlight: str | None, bands: list[ChartBand] = ()
+) -> Figure:
+    bands = list(bands)
+    shown = [c for c in countries if c.get("official")]
     return Figure(
         "benchmark",
         _("Countries"),
-        _("Overall score of each country's latest published round.")
+        _("Overall score of each country's official assessment (latest published round), coloured by band.")
         if ranking
-        else _("Overall score of each country, in alphabetical order: this framework shows no ranking."),
-        spec_of(charts.benchmark(countries, highlight=highlight, ranking=ranking)),
+        else _(
+            "Overall score of each country's official assessment, in alphabetical order: "
+            "this framework shows no ranking."
+        ),
+        spec_of(
+            charts.benchmark(
+                shown, highlight=highlight, ranking=ranking, bands=bands, no_band=no_band_label()
+            )
+        ),
         [_("Country"), _("Round"), _("Score"), _("Band")],
-        [[c["name"], c["round"], score_text(c["score"]), c["band"] or NO_VALUE] for c in countries],
+        [
+            [
+                c["name"],
+                c["round"],
+                score_text(c["score"]),
+                _band_label(c["band"], bands)
+                if c["band"]
+                else (no_band_label() if c["insufficient"] else NO_VALUE),
+            ]
+            for c in shown
+        ],
     )
 
 
@@ -213,3 +259,9 @@ def comparison_figure(indicators: list[dict], *, label_a: str, label_b: str) -> 
             for i in indicators
         ],
     )
+
+
+def chart_bands(framework) -> list[ChartBand]:
+    """A framework's bands for the charts, labels in the reader's language (framework rows: no query if
+    prefetched)."""
+    return [ChartBand(b.code, tr(b.label), b.lower, b.upper) for b in framework.bands.all()]

@@ -10,14 +10,16 @@ from collections.abc import Callable
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from assessments.models import Action, Assessment
 from assessments.visibility import PARTICIPANTS, AssessmentView
 from indicators.text import tr
-from reports import charts
+from reports import analysis, charts
 from reports.results import assessment_view
+from reports.texts import narratives
 
 Progress = Callable[[int, str], None]
 WELL_DEVELOPED = 75.0
@@ -37,16 +39,23 @@ def chart_svg(fig) -> str:
 
 
 def _findings(categories: list[dict]) -> tuple[list[dict], list[dict]]:
-    top = [c for c in categories if c.get("parent") is None and c["score"] is not None]
+    """Well-developed areas and areas with potential for further development, among scores that stand on
+    their own (an insufficient score is never called a strength or a weakness)."""
+    top = [
+        c
+        for c in categories
+        if c.get("parent") is None and c["score"] is not None and not c.get("insufficient")
+    ]
     strong = [c for c in top if c["score"] >= WELL_DEVELOPED]
     weak = [c for c in top if c["score"] < NEEDS_DEVELOPMENT]
     return sorted(strong, key=lambda c: -c["score"]), sorted(weak, key=lambda c: c["score"])
 
 
 def report_context(
-    view: AssessmentView, lang: str, progress: Progress | None = None, *, with_charts: bool = True
+    view: AssessmentView, lang: str, progress: Progress | None = None, *, with_charts: str = "all"
 ) -> dict:
-    """Everything the report templates show, from the view of one audience (never more than it may see)."""
+    """Everything the report templates show, from the view of one audience (never more than it may see).
+    `with_charts`: "all" (the report), "radar" (the one-page summary) or "" (none)."""
     progress = progress or (lambda percent, message: None)
     progress(10, "results")
     assessment, results = view.assessment, view.results
@@ -61,17 +70,30 @@ def report_context(
     value_to_level = {lv.value: lv for lv in levels}
 
     progress(30, "charts")
+    band_rows = [analysis.Band(b.code, b.lower, b.upper) for b in framework.bands.all()]
+    chart_bands = [
+        charts.ChartBand(b.code, tr(b.label, lang), b.lower, b.upper) for b in framework.bands.all()
+    ]
+    no_band = _("Too few indicators scored")
     figures = {}
     if criteria and with_charts:
-        figures["radar"] = chart_svg(charts.radar(results["dimensions"][criteria]))
-    if stages and with_charts:
-        figures["stages"] = chart_svg(charts.bars(results["dimensions"][stages], color=charts.PALETTE[2]))
+        figures["radar"] = chart_svg(
+            charts.radar(results["dimensions"][criteria], bands=chart_bands, no_band=no_band)
+        )
+    if stages and with_charts == "all":
+        figures["stages"] = chart_svg(
+            charts.bars(results["dimensions"][stages], bands=chart_bands, no_band=no_band)
+        )
 
     progress(60, "annex")
     evidence = view.evidence()
     justifications = view.justifications()
-    annex = []
+    annex, unvalued = [], []
     for row in results["indicators"]:
+        if row["value"] is None:
+            # Indicators without a value are listed once, not as pages of "no value".
+            unvalued.append({**row, "question": tr(indicators[row["code"]].question, lang)})
+            continue
         level = value_to_level.get(row["value"])
         annex.append(
             {
@@ -86,18 +108,29 @@ def report_context(
     matrix_rows = []
     if matrix:
         labels = {c.code: tr(c.label, lang) for c in dimensions[matrix["rows"]].categories.all()}
+        colour_of = charts.band_colours(chart_bands)
         matrix_rows = [
-            (code, labels.get(code, code), scores)
+            (
+                code,
+                labels.get(code, code),
+                [(v, colour_of.get(analysis.band_of(v, band_rows), "#ffffff")) for v in scores],
+            )
             for code, scores in zip(matrix["row_codes"], matrix["scores"], strict=True)
         ]
     strengths, weaknesses = _findings(
         results["dimensions"].get(criteria, []) + results["dimensions"].get(stages, [])
     )
-    disagreements = sorted(
+    # Where institutions still disagree (no consensus yet); those a consensus settled are named apart.
+    flagged = sorted(
         (i for i in results["indicators"] if i["disagreement"]),
         key=lambda i: (-(i["spread"] or 0), i["code"]),
-    )[:10]
-    disagreements = [{**i, "question": tr(indicators[i["code"]].question, lang)} for i in disagreements]
+    )
+    disagreements = [
+        {**i, "question": tr(indicators[i["code"]].question, lang)}
+        for i in flagged
+        if i["source"] != "consensus"
+    ][:10]
+    resolved = [i["code"] for i in flagged if i["source"] == "consensus"]
     gaps = [
         {**g, "question": tr(indicators[g["code"]].question, lang)} for g in results["priority_gaps"][:15]
     ]
@@ -115,9 +148,13 @@ def report_context(
         "figures": figures,
         "matrix": matrix,
         "matrix_rows": matrix_rows,
+        "band_legend": [(b.label, charts.band_colours(chart_bands)[b.code]) for b in chart_bands],
         "strengths": strengths,
         "weaknesses": weaknesses,
         "disagreements": disagreements,
+        "resolved": resolved,
+        "unvalued": unvalued,
+        "narratives": narratives(view, lang),
         "gaps": gaps,
         "actions": list(
             assessment.actions.select_related("owner")
@@ -161,7 +198,8 @@ def render_report(
     showing what `audience` may see."""
     lang = lang or assessment.language
     with translation.override(lang):
-        context = report_context(assessment_view(assessment, audience=audience, lang=lang), lang, progress)
+        view = assessment_view(assessment, audience=audience, lang=lang)
+        context = report_context(view, lang, progress, with_charts="all")
         html = render_to_string("reports/pdf/report.html", context)
     if progress:
         progress(90, "pdf")
@@ -179,7 +217,7 @@ def render_summary(assessment: Assessment, lang: str | None = None, *, audience:
     lang = lang or assessment.language
     with translation.override(lang):
         view = assessment_view(assessment, audience=audience, lang=lang)
-        context = report_context(view, lang, with_charts=False)
+        context = report_context(view, lang, with_charts="radar")
         return _pdf(render_to_string("reports/pdf/summary.html", context))
 
 

@@ -25,6 +25,7 @@ from reports.comparisons import ComparisonError, benchmark_for, compare_for, tre
 from reports.figures import (
     DimensionInfo,
     benchmark_figure,
+    chart_bands,
     comparison_figure,
     dashboard_figures,
     dimension_figure,
@@ -35,6 +36,7 @@ from reports.pdf import render_questionnaire
 from reports.publication import publication_checklist
 from reports.results import view_for
 from reports.services import report_request, summary_get
+from reports.texts import narratives
 
 LIVE_STATUSES = (Assessment.Status.COLLECTING, Assessment.Status.REVIEW)
 
@@ -59,13 +61,15 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for(request, pk)
     view = view_for(request.user, assessment, lang=get_language())
     results, public = view.results, view.public
-    framework = Framework.objects.prefetch_related("dimensions").get(pk=assessment.framework_id)
+    framework = Framework.objects.prefetch_related("dimensions", "bands").get(pk=assessment.framework_id)
+    assessment.framework = framework  # the prefetched one, for everything below
     dims = list(framework.dimensions.all())
     infos = [DimensionInfo(d.code, tr(d.label), d.role, d.primary) for d in dims]
+    bands = chart_bands(framework)
     chosen = next((d for d in dims if d.code == (request.GET.get("dimension") or "")), None)
-    figures = dashboard_figures(results, infos)
+    figures = dashboard_figures(results, infos, bands)
     if chosen:
-        figures.insert(0, dimension_figure(results, next(i for i in infos if i.code == chosen.code)))
+        figures.insert(0, dimension_figure(results, next(i for i in infos if i.code == chosen.code), bands))
     context = {
         "assessment": assessment,
         "results": results,
@@ -75,6 +79,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "chosen": chosen,
         "chosen_categories": results["dimensions"].get(chosen.code, []) if chosen else [],
         "gaps": _gaps(assessment, results),
+        "narratives": narratives(view, get_language()),
         "live": assessment.status in LIVE_STATUSES,
         "public": public,
         "disagreements": [i for i in results["indicators"] if i["disagreement"]],
@@ -103,7 +108,14 @@ def benchmark(request: HttpRequest) -> HttpResponse:
     framework = Framework.objects.filter(slug=slug).order_by("-loaded_at").first()
     if framework is None:
         raise Http404(_("Choose a framework."))
-    data = benchmark_for(framework_slug=slug, round_label=request.GET.get("round") or None)
+    try:
+        data = benchmark_for(
+            framework_slug=slug,
+            round_label=request.GET.get("round") or None,
+            version=request.GET.get("version") or None,
+        )
+    except LookupError:
+        raise Http404(_("No such framework version.")) from None
     region = request.GET.get("region", "")
     countries = [c for c in data["countries"] if not region or c["sdg_region"] == region]
     # Sorting by score is a ranking: offered only where the framework allows one.
@@ -114,7 +126,9 @@ def benchmark(request: HttpRequest) -> HttpResponse:
     elif sort == "region":
         countries = sorted(countries, key=lambda c: (c["sdg_region"], c["name"]))
     highlight = request.GET.get("country", "").upper() or None
-    figure = benchmark_figure(countries, ranking=data["ranking"], highlight=highlight)
+    figure = benchmark_figure(
+        countries, ranking=data["ranking"], highlight=highlight, bands=chart_bands(framework)
+    )
     regions = sorted({c["sdg_region"] for c in data["countries"] if c["sdg_region"]})
     context = {
         "data": data,

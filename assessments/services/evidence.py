@@ -117,6 +117,7 @@ def evidence_add(
         file=file,
         url=url,
     )
+    evidence._history_user = user
     try:
         evidence.save()
         evidence.indicators.set(indicators)
@@ -136,6 +137,7 @@ def evidence_delete(*, evidence: Evidence, user: AbstractBaseUser) -> None:
         raise AssessmentError(_("Only the person who added it or the coordinator can remove this evidence."))
     stored = evidence.file.name if evidence.file else None
     storage = evidence.file.storage if evidence.file else None
+    evidence._history_user = user
     evidence.delete()
     assessment_touch(assessment)
     if stored:

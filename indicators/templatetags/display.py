@@ -21,3 +21,8 @@ def percent(value, digits=0) -> str:
 @register.filter
 def long_date(value, lang=None) -> str:
     return display.long_date(value, lang)
+
+
+@register.filter
+def long_datetime(value, lang=None) -> str:
+    return display.long_datetime(value, lang)

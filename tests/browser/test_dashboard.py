@@ -72,7 +72,7 @@ def test_every_results_page_draws_locally_at_desktop_and_phone_widths(
         level_code="2",
         expected_version=0,
     )
-    make_public(assessment)
+    make_public(assessment, official=True)
     hosts = set()
     page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
     pages = {

@@ -6,6 +6,7 @@ import threading
 from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 
+from indicators.display import score_text
 from reports.results import assessment_results
 from tests.browser.test_assessment_flows import sign_in
 
@@ -58,4 +59,4 @@ def test_a_coordinator_generates_watches_and_downloads_the_report(
     assert (tmp_path / "page-1.png").exists()
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     results = assessment_results(assessment)
-    assert f"{results['overall']['score']:.1f}" in text
+    assert score_text(results["overall"]["score"]) in text

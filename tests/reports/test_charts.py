@@ -4,38 +4,86 @@ import json
 import re
 from pathlib import Path
 
+from indicators.display import NO_VALUE
 from reports import charts
 from reports.figures import spec_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
+BANDS = [
+    charts.ChartBand("low", "Low", 0, 50),
+    charts.ChartBand("high", "High", 50, 100),
+]
 CATEGORIES = [
-    {"code": "RL", "label": "Rule of law and international standards", "parent": None, "score": 25.0},
-    {"code": "PC", "label": "Policy coherence", "parent": None, "score": 275 / 3},
-    {"code": "PC1", "label": "Child", "parent": "PC", "score": 10.0},
+    {
+        "code": "RL",
+        "label": "Rule of law and international standards",
+        "parent": None,
+        "score": 25.0,
+        "band": "low",
+        "n_indicators": 4,
+        "n_total": 4,
+    },
+    {
+        "code": "PC",
+        "label": "Policy coherence",
+        "parent": None,
+        "score": 275 / 3,
+        "band": "high",
+        "n_indicators": 3,
+        "n_total": 3,
+    },
+    {
+        "code": "GS",
+        "label": "Gender sensitivity",
+        "parent": None,
+        "score": 32.5,
+        "band": None,
+        "insufficient": True,
+        "n_indicators": 1,
+        "n_total": 5,
+    },
+    {"code": "PC1", "label": "Child", "parent": "PC", "score": 10.0, "band": "low"},
 ]
 
 
-def test_the_radar_closes_its_shape_and_prints_each_score():
-    fig = charts.radar(CATEGORIES)
-    [trace] = fig.data
-    assert list(trace.r) == [25.0, 275 / 3, 25.0]
-    assert list(trace.text) == ["25", "92", "25"]
-    assert "<br>" in trace.theta[0]  # long labels wrap instead of being clipped
+def test_the_radar_closes_its_shape_and_colours_each_point_by_band_with_a_legend():
+    fig = charts.radar(CATEGORIES, bands=BANDS, no_band="Too few")
+    outline, *points = fig.data
+    assert list(outline.r) == [25.0, 275 / 3, 32.5, 25.0]
+    assert "<br>" in outline.theta[0]  # long labels wrap instead of being clipped
+    assert [(t.name, list(t.text)) for t in points] == [
+        ("Low", ["25"]),
+        ("High", ["92"]),
+        ("Too few", ["33"]),
+    ]
+    assert points[0].marker.color == charts.band_colours(BANDS)["low"] != points[1].marker.color
+    assert fig.layout.showlegend and fig.layout.margin.l >= 60  # room for the labels
+    assert "Rule of law and international standards (4/4)" in points[0].customdata  # full name in the hover
 
 
-def test_bars_show_top_level_categories_with_their_scores():
-    [trace] = charts.bars(CATEGORIES).data
-    assert list(trace.x) == [25.0, 275 / 3]
-    assert list(trace.text) == ["25", "92"]
+def test_bars_colour_by_band_and_a_thin_score_is_hatched_with_what_it_rests_on():
+    fig = charts.bars(CATEGORIES, bands=BANDS, no_band="Too few")
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["Low"].x) == [25.0] and list(by_name["High"].text) == ["92"]
+    thin = by_name["Too few"]
+    assert list(thin.text) == ["33 (1/5)"] and thin.marker.pattern.shape == "/"
+    assert list(fig.layout.yaxis.categoryarray) == [charts.wrap(c["label"], 22) for c in CATEGORIES[:3]]
+
+
+def test_scores_are_rounded_half_up_everywhere():
+    from indicators.display import score_text
+
+    assert [score_text(v) for v in (32.5, 33.5, 0.5, 99.5, None)] == ["33", "34", "1", "100", NO_VALUE]
 
 
 def test_the_heatmap_prints_every_cell_and_a_dash_for_empty_ones():
     [trace] = charts.heatmap(
-        row_labels=["RL", "PC"], column_labels=["PD", "RR"], scores=[[25.0, None], [None, 100.0]]
+        row_labels=["RL", "PC"], column_labels=["PD", "RR"], scores=[[25.0, None], [None, 100.0]], bands=BANDS
     ).data
-    assert [list(row) for row in trace.text] == [["25", charts.NO_VALUE], [charts.NO_VALUE, "100"]]
+    assert [list(row) for row in trace.text] == [["25", NO_VALUE], [NO_VALUE, "100"]]
     assert (trace.zmin, trace.zmax) == (0, 100)
+    assert list(trace.colorbar.ticktext) == ["Low", "High"]  # the legend names the bands
 
 
 def test_the_agreement_chart_has_a_trace_per_institution_and_lists_disagreements_first():
@@ -69,12 +117,14 @@ def test_the_agreement_chart_has_a_trace_per_institution_and_lists_disagreements
 
 def test_the_benchmark_highlights_the_country_and_sorts_by_name_without_ranking():
     countries = [
-        {"country": "XB", "name": "Samplestan", "score": 80.0},
-        {"country": "XA", "name": "Demoland", "score": 40.0},
+        {"country": "XB", "name": "Samplestan", "score": 80.0, "band": "high"},
+        {"country": "XA", "name": "Demoland", "score": 40.0, "band": "low"},
     ]
-    [trace] = charts.benchmark(countries, highlight="XA", ranking=False).data
-    assert list(trace.x) == ["Demoland", "Samplestan"]
-    assert trace.marker.color[0] != trace.marker.color[1]
+    fig = charts.benchmark(countries, highlight="XA", ranking=False, bands=BANDS)
+    assert list(fig.layout.xaxis.categoryarray) == ["Demoland", "Samplestan"]
+    low, high = fig.data
+    assert (low.name, list(low.x), list(low.marker.line.width)) == ("Low", ["Demoland"], [3])
+    assert high.marker.color != low.marker.color
 
 
 def test_the_trend_marks_a_change_of_framework_version():

@@ -60,7 +60,7 @@ def test_filtering_by_a_dimension_lists_its_categories(client, worked):  # noqa:
     page = client.get(dashboard(worked) + "?dimension=stage")
     assert [c["code"] for c in page.context["chosen_categories"]] == ["PD", "RR", "CC"]
     chosen = page.context["figures"][0]
-    assert chosen.id == "chosen" and [row[1] for row in chosen.rows] == ["25.0", "100.0", "75.0"]
+    assert chosen.id == "chosen" and [row[1] for row in chosen.rows] == ["25", "100", "75"]
 
 
 def test_the_dashboard_uses_a_bounded_number_of_queries(client, worked, django_assert_max_num_queries):  # noqa: F811
@@ -78,7 +78,7 @@ def test_outsiders_get_404(client, worked, outsider):  # noqa: F811
 def test_trend_benchmark_and_comparison_pages(client, worked):  # noqa: F811
     make_public(worked)
     trend = client.get(reverse("results:trend", args=["XA"]) + "?framework=worked-example")
-    assert trend.status_code == 200 and trend.context["figure"].rows[0][2] == "75.0"
+    assert trend.status_code == 200 and trend.context["figure"].rows[0][2] == "75"
     bench = client.get(reverse("results:benchmark") + "?framework=worked-example&country=XA")
     assert bench.status_code == 200 and 'class="table-warning"' in bench.text
     compare = client.get(reverse("results:compare") + f"?a={worked.pk}&b={worked.pk}")
