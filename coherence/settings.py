@@ -194,6 +194,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "coherence.views.sign_in_locked"
 AXES_CLIENT_IP_CALLABLE = "coherence.middleware.client_ip"
+AXES_VERBOSE = False  # no banner on every manage.py command
 # How many reverse proxies sit in front of the app (each adds an X-Forwarded-For entry); 0 = none.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0 if DEBUG else 1)
 LOGIN_URL = "login"

@@ -224,14 +224,14 @@ class _Checker:
             targets = link.get("to", [])
             low, high = wanted[link["relation"]]
             if len(targets) < low or (high is not None and len(targets) > high):
-                self.add(
-                    path,
-                    _("%(relation)s needs %(count)s indicator(s) of this version")
-                    % {
-                        "relation": link["relation"],
-                        "count": {(1, 1): "1", (2, None): "2 or more", (0, 0): "no"}[(low, high)],
-                    },
-                )
+                if high == 0:
+                    message = _("“%(relation)s” takes no indicator of this version")
+                elif high is None:
+                    message = _("“%(relation)s” needs two or more indicators of this version")
+                else:
+                    message = _("“%(relation)s” needs exactly one indicator of this version")
+                # the relation is a keyword of the file format, printed as written
+                self.add(path, message % {"relation": link["relation"]})
             for target in targets:
                 if target not in codes:
                     self.add(path, _("unknown indicator %(code)s in this version") % {"code": target})

@@ -435,11 +435,12 @@ def test_each_criterion_gets_sentences_built_from_its_figures_in_three_languages
         in texts["RL"]
     )
     assert "no score yet" in texts["SD"]
-    french = client.get(reverse("results:dashboard", args=[hand.a.pk]).replace("/en/", "/fr/"))
+    english_url = reverse("results:dashboard", args=[hand.a.pk])
+    french = client.get(english_url.replace("/en/", "/fr/"))
     french_text = " ".join(" ".join(t.sentences) for t in french.context["narratives"]["criterion"])
     assert "sur 100" in french_text and "out of 100" not in french_text
-    spanish = client.get(reverse("results:dashboard", args=[hand.a.pk]).replace("/en/", "/es/"))
-    assert "de 100" in " ".join(" ".join(t.sentences) for t in spanish.context["narratives"]["criterion"])
+    spanish = client.get(english_url.replace("/en/", "/es/"))
+    assert "sobre 100" in " ".join(" ".join(t.sentences) for t in spanish.context["narratives"]["criterion"])
 
 
 # -- 15. The history says what changed ---------------------------------------------------------------------

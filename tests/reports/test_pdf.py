@@ -181,3 +181,22 @@ def test_outsiders_cannot_see_or_download_a_report(client, worked, outsider):  #
     client.force_login(outsider)
     assert client.get(reverse("results:report", args=[worked.pk, report.pk])).status_code == 404
     assert client.get(reverse("results:report_download", args=[worked.pk, report.pk])).status_code == 404
+
+
+def test_the_one_page_summary_draws_the_radar_and_names_each_criterions_band(worked):  # noqa: F811
+    from django.template.loader import render_to_string
+
+    from indicators.text import tr
+    from reports.pdf import report_context
+    from reports.results import assessment_view
+
+    context = report_context(assessment_view(worked, audience="participants"), "en", with_charts="radar")
+    html = render_to_string("reports/pdf/summary.html", context)
+    assert "<svg" in context["figures"]["radar"] and context["figures"]["radar"] in html
+    bands = {b.code: tr(b.label, "en") for b in worked.framework.bands.all()}
+    assert context["criteria"]
+    for row in context["criteria"]:
+        assert row["band"], row  # the worked example scores every criterion
+        score, band = score_text(row["score"]), bands[row["band"]]
+        cells = f'<td>{row["label"]}</td><td class="num">{score}</td><td>{band}</td>'
+        assert cells in html
