@@ -257,3 +257,78 @@ class AccountForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+# -- Workshop sessions -------------------------------------------------------------------------------
+
+
+def codes_split(text: str) -> list[str]:
+    """Indicator codes typed one per line, or separated by commas or spaces."""
+    return [code for code in text.replace(",", " ").split() if code]
+
+
+class SessionOpenForm(forms.Form):
+    """What a session works through: a criterion, a stage, a list offered by another app (e.g. where
+    institutions disagree), or indicators picked by hand."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    source = forms.ChoiceField(label=_("Work through"))
+    codes = forms.CharField(
+        label=_("Indicators, in order"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For a hand-picked list: indicator codes, one per line or separated by commas."),
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [*choices, ("pick", _("Indicators I pick"))]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") == "pick" and not codes_split(data.get("codes", "")):
+            self.add_error("codes", _("List the indicators to work through."))
+        return data
+
+
+class SessionItemsForm(forms.Form):
+    codes = forms.CharField(
+        label=_("Indicators, in order"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One code per line, in the order the room works through them."),
+    )
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Session code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "size": 8}
+        ),
+    )
+
+
+class SessionJoinForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("I speak for"), queryset=Institution.objects.none(), empty_label=_("Choose…")
+    )
+    name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+
+    def __init__(self, *args, institutions, ask_name: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        if ask_name:
+            self.fields["name"].required = True
+        else:
+            del self.fields["name"]
+
+
+class PhoneAnswerForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField()  # replaced in __init__
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, levels: list[Level], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"] = AnswerField(levels=levels, label=_("Your answer"))

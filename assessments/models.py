@@ -169,6 +169,15 @@ class Participant(models.Model):
         Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="participants"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Joined a workshop session by its code, with no password: answers only in the sessions they joined,
+    # while those are open, and is expected to answer only their indicators.
+    guest = models.BooleanField(default=False)
+    # Removed by the coordinator or facilitator: no rights any more, left out of completeness; the
+    # answers they gave stay (a session's answers are never deleted with a person).
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["assessment", "role", "user__last_name"]
@@ -268,6 +277,10 @@ class Response(models.Model):
     level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     implementation = models.CharField(max_length=10, choices=Implementation.choices, blank=True)
     justification = models.TextField(blank=True)
+    # The workshop session the answer was last given in, if any.
+    session = models.ForeignKey(
+        "WorkshopSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -294,6 +307,10 @@ class Consensus(models.Model):
     rationale = models.TextField(blank=True)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The workshop session it was agreed in, if any.
+    session = models.ForeignKey(
+        "WorkshopSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="consensus"
     )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -402,6 +419,10 @@ class Action(models.Model):
     carried_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
     )
+    # The workshop session it was noted in, if any.
+    session = models.ForeignKey(
+        "WorkshopSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -413,3 +434,71 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Join codes: no letters or digits that read alike (0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V).
+JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
+JOIN_CODE_LENGTH = 6
+
+
+class WorkshopSession(models.Model):
+    """A live session of a workshop: the room joins by a short code, works through a list of indicators
+    one at a time (the current item), and the facilitator records the consensus on each.
+
+    `state` counts every change the room must follow (a move, an item closed or opened, a person
+    removed, the session closed): phones and the projector compare it with what they show."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=200)
+    code = models.CharField(_("join code"), max_length=JOIN_CODE_LENGTH)
+    current = models.ForeignKey(
+        "SessionItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.PositiveIntegerField(default=0)
+    attendees = models.ManyToManyField(Participant, related_name="sessions", blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            # A code names one open session; closed sessions give theirs back.
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(closed_at__isnull=True), name="session_code_unique_while_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:session_detail", args=[self.assessment_id, self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class SessionItem(models.Model):
+    """One indicator on a session's list, in the facilitator's order; closed once the room has answered."""
+
+    session = models.ForeignKey(WorkshopSession, on_delete=models.CASCADE, related_name="items")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "indicator"], name="session_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.indicator.code}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

@@ -8,7 +8,7 @@ permission is the assessment, except where said (an evidence item, a participant
 
 import rules
 
-from assessments.models import Assessment, Participant
+from assessments.models import Assessment, Participant, WorkshopSession
 
 Role = Participant.Role
 Status = Assessment.Status
@@ -31,8 +31,12 @@ def _memberships(user, assessment: Assessment) -> frozenset[tuple[str, int | Non
         return frozenset()
     cache = user.__dict__.setdefault("_assessment_roles", {})
     if assessment.pk not in cache:
+        # Workshop guests hold no role on the assessment itself (only in their sessions, see below);
+        # removed people hold none at all.
         cache[assessment.pk] = frozenset(
-            Participant.objects.filter(assessment=assessment, user=user).values_list("role", "institution_id")
+            Participant.objects.filter(
+                assessment=assessment, user=user, guest=False, removed_at__isnull=True
+            ).values_list("role", "institution_id")
         )
     return cache[assessment.pk]
 
@@ -51,6 +55,7 @@ def roles_of(user, assessment: Assessment) -> frozenset[str]:
 def forget_roles(user) -> None:
     """Drop cached roles (after a role changes within one request or test)."""
     user.__dict__.pop("_assessment_roles", None)
+    user.__dict__.pop("_session_seats", None)
 
 
 def next_statuses(user, assessment: Assessment) -> list[str]:
@@ -121,8 +126,17 @@ is_public = is_published & is_listed
 rules.add_perm("assessments.view_assessment", is_participant | is_public | (is_site_admin & is_published))
 # Seeing who answered what: participants only, never the public (see assessments.visibility).
 rules.add_perm("assessments.view_responses", is_participant)
-# Creating one: anyone signed in (they become its coordinator).
-rules.add_perm("assessments.create_assessment", rules.is_authenticated)
+
+
+@rules.predicate
+def has_a_password(user) -> bool:
+    """A real account: a workshop guest is signed in by joining a session, with no password, and may
+    not start assessments or import them."""
+    return user.is_authenticated and user.has_usable_password()
+
+
+# Creating one: anyone signed in with an account of their own (they become its coordinator).
+rules.add_perm("assessments.create_assessment", has_a_password)
 # Setting up: metadata, institutions, invitations, people; not once validated.
 rules.add_perm("assessments.change_assessment", is_coordinator & is_open)
 # Deleting it: the coordinator, before validation.
@@ -143,7 +157,7 @@ rules.add_perm("assessments.export_assessment", is_coordinator | is_reviewer | i
 rules.add_perm("assessments.start_next_round", is_coordinator & status_in(Status.VALIDATED, Status.PUBLISHED))
 # A bundle holds people's names, e-mails and answers: coordinators only, never the public.
 rules.add_perm("assessments.export_bundle", is_coordinator)
-rules.add_perm("assessments.import_bundle", rules.is_authenticated)
+rules.add_perm("assessments.import_bundle", has_a_password)
 # Listing a published assessment for the public, and endorsing a self-assessment as official.
 rules.add_perm("assessments.moderate_publication", is_site_admin & is_published)
 rules.add_perm("assessments.moderate", is_site_admin)
@@ -201,8 +215,78 @@ def their_assessment_is_collecting(user, participant) -> bool:
     return participant.assessment.status == Status.COLLECTING
 
 
+@rules.predicate
+def takes_part_in_full(user, participant) -> bool:
+    """Not removed, and not a workshop guest (who answers only on the phone, in a session)."""
+    return participant.removed_at is None and not participant.guest
+
+
 # A person answers only as themselves, for their own institution, while the assessment collects answers.
 rules.add_perm(
     "assessments.answer_as",
-    is_that_person & answers_for_their_institution & their_assessment_is_collecting,
+    is_that_person & takes_part_in_full & answers_for_their_institution & their_assessment_is_collecting,
 )
+
+
+# -- Predicates on a workshop session -------------------------------------------------------------
+
+
+def session_seat(user, session: WorkshopSession) -> Participant | None:
+    """The person's place in the session: an attendee who answers for an institution and was not
+    removed (cached on the user object for the request)."""
+    if not user.is_authenticated or session is None:
+        return None
+    cache = user.__dict__.setdefault("_session_seats", {})
+    if session.pk not in cache:
+        cache[session.pk] = (
+            session.attendees.filter(
+                user=user,
+                removed_at__isnull=True,
+                institution__isnull=False,
+                role__in=[Role.RESPONDENT, Role.COORDINATOR],
+            )
+            .select_related("institution")
+            .first()
+        )
+    return cache[session.pk]
+
+
+@rules.predicate
+def has_a_seat(user, session) -> bool:
+    return session_seat(user, session) is not None
+
+
+@rules.predicate
+def session_is_open(user, session) -> bool:
+    return session is not None and session.closed_at is None
+
+
+@rules.predicate
+def session_assessment_takes_answers(user, session) -> bool:
+    # Validation workshops happen in review: there, only answers given in a session are accepted.
+    return session is not None and session.assessment.status in (Status.COLLECTING, Status.REVIEW)
+
+
+@rules.predicate
+def runs_its_assessment(user, session) -> bool:
+    return allowed(user, "assessments.run_sessions", session.assessment)
+
+
+@rules.predicate
+def takes_part_in_its_assessment(user, session) -> bool:
+    return allowed(user, "assessments.view_responses", session.assessment)
+
+
+# Running workshop sessions (opening, moving, closing items and sessions, removing guests): the
+# facilitator or coordinator, while answers are collected or in review.
+rules.add_perm("assessments.run_sessions", (is_facilitator | is_coordinator) & consensus_time)
+rules.add_perm("assessments.run_session", runs_its_assessment)
+# Answering on a phone: an attendee with a seat for an institution, while the session is open.
+rules.add_perm(
+    "assessments.answer_in_session", has_a_seat & session_is_open & session_assessment_takes_answers
+)
+# Following a session (the phone's view of the current indicator): its attendees.
+rules.add_perm("assessments.follow_session", has_a_seat)
+# The projector and the session's summary show each institution's levels: participants of the
+# assessment (never guests, never the public).
+rules.add_perm("assessments.view_session", takes_part_in_its_assessment)

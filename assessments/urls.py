@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from assessments.views import bundles, evidence, indicators, invitations, moderation, scoring, setup, workflow
+from assessments.views import (
+    bundles,
+    evidence,
+    indicators,
+    invitations,
+    moderation,
+    scoring,
+    setup,
+    workflow,
+    workshops,
+)
 
 app_name = "assessments"
 
@@ -61,4 +71,23 @@ urlpatterns = [
     path("<int:pk>/evidence/<int:evidence_pk>/delete/", evidence.evidence_delete, name="evidence_delete"),
     path("<int:pk>/actions/add/", evidence.action_add, name="action_add"),
     path("<int:pk>/actions/<int:action_pk>/edit/", evidence.action_edit, name="action_edit"),
+    # Workshop sessions (the facilitator's side; the projector is in results, the phones in /workshop/)
+    path("<int:pk>/workshop/", workshops.session_list, name="session_list"),
+    path("<int:pk>/workshop/<int:session_pk>/", workshops.session_detail, name="session_detail"),
+    path("<int:pk>/workshop/<int:session_pk>/move/", workshops.session_move, name="session_move"),
+    path("<int:pk>/workshop/<int:session_pk>/items/", workshops.session_items, name="session_items"),
+    path(
+        "<int:pk>/workshop/<int:session_pk>/items/<int:item_pk>/close/",
+        workshops.session_item_close,
+        name="session_item_close",
+    ),
+    path(
+        "<int:pk>/workshop/<int:session_pk>/consensus/", workshops.session_consensus, name="session_consensus"
+    ),
+    path("<int:pk>/workshop/<int:session_pk>/close/", workshops.session_close, name="session_close"),
+    path(
+        "<int:pk>/workshop/<int:session_pk>/people/<int:participant_pk>/remove/",
+        workshops.session_attendee_remove,
+        name="session_attendee_remove",
+    ),
 ]

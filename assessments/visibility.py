@@ -27,10 +27,13 @@ def public_q() -> Q:
 
 
 def visible_assessments(user) -> QuerySet[Assessment]:
-    """Assessments this person may see: public ones, and those they take part in."""
+    """Assessments this person may see: public ones, and those they take part in (a workshop guest takes
+    part only in their sessions, and a removed person no longer)."""
     visible = public_q()
     if user.is_authenticated:
-        visible |= Q(participants__user=user)
+        visible |= Q(
+            participants__user=user, participants__guest=False, participants__removed_at__isnull=True
+        )
     return Assessment.objects.filter(visible).distinct()
 
 

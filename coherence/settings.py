@@ -3,6 +3,12 @@
 Locally nothing needs setting: SQLite under var/, DEBUG on, e-mail to the console. In production
 set at least DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; a missing or malformed value
 stops the process with a message naming the variable rather than running half-configured.
+
+ROOM=true is the profile of a workshop laptop on a room's network (docs/workshop.md): DEBUG off, the
+laptop's LAN addresses allowed as hosts, a secret key kept under var/, and plain HTTP with cookies
+that are not marked secure, because phones on a room's Wi-Fi reach the laptop by its IP address with
+no certificate. The trade-off: anyone on that network can read the traffic, sign-ins included. Use it
+on a closed room network, for the workshop, never on the internet.
 """
 
 import os
@@ -50,23 +56,46 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
-
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
-if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ROOM = env_bool("ROOM", False)
+DEBUG = env_bool("DEBUG", not ROOM)
 
 # Everything the app writes (SQLite database, uploaded evidence, generated reports) lives here,
 # never beside the code, and is not served by the web server: files go out through views that
 # check permissions.
 DATA_DIR = Path(env_str("COHERENCE_DATA_DIR", str(BASE_DIR / "var")))
+
+
+def room_secret_key() -> str:
+    """A workshop laptop keeps its own secret key under var/ (made once), so nobody has to set one."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env_str("SECRET_KEY") or (room_secret_key() if ROOM else "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+
+_LOCAL_HOSTS = "127.0.0.1,localhost,[::1]"
+if ROOM:
+    from assessments.room import lan_addresses
+
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", _LOCAL_HOSTS) + lan_addresses()
+else:
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", _LOCAL_HOSTS if DEBUG else "")
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Where phones reach this server in a workshop (e.g. http://192.168.1.20:8000); by default the address
+# the facilitator's browser used, or this machine's LAN address when that was localhost.
+WORKSHOP_URL = env_str("WORKSHOP_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -145,7 +174,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 def cache_from_url(url: str) -> dict:
     """A CACHES entry from CACHE_URL: redis://host:port/db (Redis, through Django's own backend),
-    db://table (the database; run `manage.py createcachetable`), or locmem:// (one process only)."""
+    db://table (the database; run `manage.py createcachetable`), file:///path (files, one machine: the
+    workshop laptop's default) or locmem:// (one process only)."""
     scheme, _, rest = url.partition("://")
     if scheme in ("redis", "rediss"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
@@ -154,16 +184,21 @@ def cache_from_url(url: str) -> dict:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": rest or "coherence_cache",
         }
+    if scheme == "file":
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": rest or str(DATA_DIR / "cache"),
+        }
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "coherence"}
     raise ImproperlyConfigured(
-        f"CACHE_URL must start with redis://, rediss://, db:// or locmem://, not {url!r}"
+        f"CACHE_URL must start with redis://, rediss://, db://, file:// or locmem://, not {url!r}"
     )
 
 
 # Caches that several processes must agree on (framework structure, live results, rendered reports)
 # need a shared cache in production: several gunicorn workers each have their own local memory.
-CACHE_URL = env_str("CACHE_URL", "locmem://" if DEBUG else "")
+CACHE_URL = env_str("CACHE_URL", "locmem://" if DEBUG else f"file://{DATA_DIR / 'cache'}" if ROOM else "")
 if not CACHE_URL:
     raise ImproperlyConfigured(
         "CACHE_URL must be set when DEBUG is off (redis://host:6379/0 or db://coherence_cache): "
@@ -196,7 +231,7 @@ AXES_LOCKOUT_CALLABLE = "coherence.views.sign_in_locked"
 AXES_CLIENT_IP_CALLABLE = "coherence.middleware.client_ip"
 AXES_VERBOSE = False  # no banner on every manage.py command
 # How many reverse proxies sit in front of the app (each adds an X-Forwarded-For entry); 0 = none.
-TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0 if DEBUG else 1)
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0 if DEBUG or ROOM else 1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -225,7 +260,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("STATIC_MANIFEST", not DEBUG)
+            if env_bool("STATIC_MANIFEST", not DEBUG and not ROOM)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -284,7 +319,7 @@ TASKS = {
 # In development e-mail goes to the console, so password resets work on a laptop with no mail
 # server; in production it goes to SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, ...).
 _mail_backend = env_str(
-    "EMAIL_BACKEND", f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend"
+    "EMAIL_BACKEND", f"django.core.mail.backends.{'console' if DEBUG or ROOM else 'smtp'}.EmailBackend"
 )
 _mail_options = {}
 if _mail_backend.endswith("smtp.EmailBackend"):
@@ -298,7 +333,10 @@ if _mail_backend.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "coherence@localhost")
 
-if not DEBUG:
+# A room laptop serves its static files straight from the apps (no collectstatic step before a workshop).
+WHITENOISE_USE_FINDERS = DEBUG or ROOM
+
+if not DEBUG and not ROOM:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -306,6 +344,14 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    X_FRAME_OPTIONS = "DENY"
+elif ROOM:
+    # Plain HTTP on the room's network (see the top of this file for the trade-off).
+    SECURE_SSL_REDIRECT = False
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
+    SECURE_HSTS_SECONDS = 0
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 

@@ -356,3 +356,33 @@ def to_html(fig: go.Figure, div_id: str) -> str:
         div_id=div_id,
         config={"displaylogo": False, "responsive": True},
     )
+
+
+def room(keys: list[tuple[str, str]], institutions: list[tuple[str, dict[str, int]]]) -> go.Figure:
+    """The room's answers to one indicator: how many people of each institution gave each answer,
+    stacked, one colour per institution, in large type for the back of the room."""
+    fig = go.Figure()
+    labels = [wrap(label, 28) for _key, label in keys]
+    for n, (name, counts) in enumerate(institutions):
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                y=labels,
+                x=[counts.get(key, 0) for key, _label in keys],
+                orientation="h",
+                marker={"color": PALETTE[n % len(PALETTE)]},
+                hovertemplate=f"{name}: %{{x}}<extra></extra>",
+            )
+        )
+    _layout(
+        fig,
+        height=max(360, 70 * len(keys) + 120),
+        margin={"l": 220, "r": 20, "t": 20, "b": 60},
+        barmode="stack",
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.12, "font": {"size": 20}},
+    )
+    fig.update_layout(font={**FONT, "size": 22})
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
+    fig.update_xaxes(dtick=1, rangemode="tozero", title=None)
+    return fig

@@ -265,3 +265,17 @@ def chart_bands(framework) -> list[ChartBand]:
     """A framework's bands for the charts, labels in the reader's language (framework rows: no query if
     prefetched)."""
     return [ChartBand(b.code, tr(b.label), b.lower, b.upper) for b in framework.bands.all()]
+
+
+def room_figure(keys: list[tuple[str, str]], institutions: list[tuple[str, dict[str, int]]]) -> Figure:
+    """The projector's chart of the room's answers to the current indicator, by institution."""
+    return Figure(
+        id="room",
+        title=_("Answers in the room, by institution"),
+        caption=_(
+            "Each bar counts the people who gave that answer, coloured by the institution they speak for."
+        ),
+        spec=spec_of(charts.room(keys, institutions)),
+        headers=[_("Institution"), *[label for _key, label in keys]],
+        rows=[[name, *[counts.get(key, 0) for key, _label in keys]] for name, counts in institutions],
+    )

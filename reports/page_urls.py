@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views
+from reports import views, workshop_views
 
 app_name = "results"
 
@@ -18,6 +18,17 @@ urlpatterns = [
     path("assessments/<int:pk>/data/<str:what>.<str:fmt>", views.data_download, name="data_download"),
     path("assessments/<int:pk>/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("assessments/<int:pk>/checklist/", views.checklist, name="checklist"),
+    path("assessments/<int:pk>/disagreements/", workshop_views.disagreements, name="disagreements"),
+    path(
+        "assessments/<int:pk>/workshop/<int:session_pk>/",
+        workshop_views.session_projector,
+        name="session_projector",
+    ),
+    path(
+        "assessments/<int:pk>/workshop/<int:session_pk>/summary/",
+        workshop_views.session_summary_page,
+        name="session_summary",
+    ),
     path(
         "frameworks/<slug:slug>/<str:version>/questionnaire.pdf",
         views.questionnaire_pdf,

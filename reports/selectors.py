@@ -11,6 +11,7 @@ import pandas as pd
 from django.core.cache import cache
 
 from assessments.models import Assessment, Consensus, Evidence, Participant, Response
+from assessments.services import session_scope
 from indicators.models import Band as BandRow
 from indicators.models import Category, Framework, Indicator, Level
 from reports.analysis import Band
@@ -195,13 +196,22 @@ def assessment_frames(assessment: Assessment) -> AssessmentFrames:
     structure = framework_frames(assessment.framework)
     responses = responses_frame(Response.objects.filter(assessment=assessment))
     consensus = consensus_frame(Consensus.objects.filter(assessment=assessment))
-    answering = Participant.objects.filter(
-        assessment=assessment,
-        institution__isnull=False,
-        role__in=[Participant.Role.RESPONDENT, Participant.Role.COORDINATOR],
-    ).values_list("pk", "institution_id")
-    participants = pd.DataFrame(list(answering), columns=["participant", "institution"])
-    participants["scope"] = None
+    answering = list(
+        Participant.objects.filter(
+            assessment=assessment,
+            institution__isnull=False,
+            removed_at__isnull=True,
+            role__in=[Participant.Role.RESPONDENT, Participant.Role.COORDINATOR],
+        ).values_list("pk", "institution_id", "guest")
+    )
+    participants = pd.DataFrame(
+        [(pk, institution) for pk, institution, _ in answering], columns=["participant", "institution"]
+    )
+    # A workshop guest is asked the indicators of the sessions they joined; everyone else, the framework.
+    scopes = session_scope([pk for pk, _, guest in answering if guest])
+    participants["scope"] = pd.Series(
+        [scopes.get(pk, frozenset()) if guest else None for pk, _, guest in answering], dtype=object
+    )
     institutions = institution_labels(
         list(assessment.institutions.order_by("name", "pk").values_list("pk", "name", "kind"))
     )

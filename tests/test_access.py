@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from assessments.bundle import bundle_export, pending_save
 from assessments.models import Assessment, Participant
-from assessments.services import action_create, evidence_add, invitation_create
+from assessments.services import action_create, evidence_add, invitation_create, session_join, session_open
 from reports.models import Report
 from tests.factories import UserFactory
 
@@ -26,6 +26,7 @@ COLLECTING, PUBLISHED = Status.COLLECTING, Status.PUBLISHED
 
 ROLES = (
     "anonymous",
+    "guest",  # joined a workshop session by code, with no account of their own
     "outsider",
     "invited",
     "site_admin",
@@ -39,6 +40,7 @@ ROLES = (
 PARTICIPANTS = {"observer", "other_respondent", "respondent", "reviewer", "facilitator", "coordinator"}
 EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
+ACCOUNT_HOLDERS = SIGNED_IN - {"guest"}  # signed in with a password of their own
 
 OK = "ok"  # 2xx, or a redirect that is not to the sign-in page
 LOGIN = "login"
@@ -83,10 +85,15 @@ def both(roles) -> dict:
     return {COLLECTING: set(roles), PUBLISHED: set(roles)}
 
 
+def both_special(role: str, answer) -> dict:
+    return {(COLLECTING, role): answer, (PUBLISHED, role): answer}
+
+
 VIEW = {COLLECTING: PARTICIPANTS, PUBLISHED: EVERYONE}  # participants always; everyone once published
 COORDINATOR_OPEN = {COLLECTING: {"coordinator"}}
 ANSWERING = {"respondent", "other_respondent"}
 EXPORT = {COLLECTING: {"coordinator", "reviewer"}, PUBLISHED: EVERYONE}
+RUNNING = {COLLECTING: {"facilitator", "coordinator"}}
 
 TABLE: dict[str, Route] = {
     # Site shell and accounts
@@ -114,11 +121,15 @@ TABLE: dict[str, Route] = {
     "indicators:framework_questionnaire": Route(allow=both(SIGNED_IN), refusal=LOGIN),
     # Assessments: listing, creating, joining, importing
     "assessments:assessment_list": Route(login=False, allow=both(EVERYONE)),
-    "assessments:assessment_create": Route(allow=both(SIGNED_IN), refusal=LOGIN),
+    "assessments:assessment_create": Route(
+        allow=both(ACCOUNT_HOLDERS), refusal=LOGIN, special=both_special("guest", 403)
+    ),
     "assessments:invitation_accept": Route(
         login=False, allow={COLLECTING: {"anonymous", "invited"}}, refusal=410
     ),
-    "assessments:bundle_upload": Route(allow=both(SIGNED_IN), refusal=LOGIN),
+    "assessments:bundle_upload": Route(
+        allow=both(ACCOUNT_HOLDERS), refusal=LOGIN, special=both_special("guest", 403)
+    ),
     "assessments:bundle_confirm": Route(allow=both({"coordinator"}), refusal=404),
     # Moderation of what the public sees: site administrators, on published assessments
     "assessments:moderation": Route(allow=both({"site_admin"}), refusal=403),
@@ -185,6 +196,37 @@ TABLE: dict[str, Route] = {
     "results:trend": Route(login=False, allow=both(EVERYONE), query="?framework=small"),
     "results:benchmark": Route(login=False, allow=both(EVERYONE), query="?framework=small"),
     "results:compare": Route(login=False, allow=VIEW),
+    # Workshop sessions: the facilitator's side (while answers are collected or in review)
+    "assessments:session_list": Route(allow=both(PARTICIPANTS)),
+    "assessments:session_detail": Route(allow=RUNNING),
+    "assessments:session_move": Route("post", allow=RUNNING, data={"step": "next"}),
+    "assessments:session_items": Route("post", allow=RUNNING, data={"codes": "SD-01 RL-01"}),
+    "assessments:session_item_close": Route("post", allow=RUNNING),
+    "assessments:session_consensus": Route("post", allow=RUNNING, data={"answer": "level:2", "version": 0}),
+    "assessments:session_close": Route("post", allow=RUNNING),
+    "assessments:session_attendee_remove": Route(allow=RUNNING),
+    # The room: anyone may try a code; only a seat answers
+    "join_short": Route(login=False, allow=both(EVERYONE)),
+    "room:join": Route(login=False, allow=both(EVERYONE)),
+    "room:join_session": Route(
+        login=False,
+        allow={COLLECTING: EVERYONE - {"observer", "reviewer", "facilitator", "coordinator"}},
+        refusal={COLLECTING: 403, PUBLISHED: 404},
+    ),
+    "room:phone": Route(login=False, allow=both(EVERYONE)),
+    "room:phone_state": Route(login=False, allow=both(EVERYONE), htmx=True),
+    "room:phone_answer": Route(
+        "post",
+        login=False,
+        htmx=True,
+        data={"item": 0, "answer": "level:2"},
+        refusal=403,
+        special={(COLLECTING, "guest"): 409},  # a seat, but no such item: the room moved on
+    ),
+    # Workshop figures: participants only
+    "results:disagreements": Route(login=False, allow=both(PARTICIPANTS)),
+    "results:session_projector": Route(login=False, allow=both(PARTICIPANTS)),
+    "results:session_summary": Route(login=False, allow=both(PARTICIPANTS)),
 }
 
 
@@ -244,10 +286,14 @@ def world(assessment, other_assessment, respondent_labour, coordinator, settings
     )
     report.file.save("r.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     token = pending_save(coordinator, bundle_export(assessment, with_files=False))
+    facilitator = Participant.objects.get(assessment=assessment, role="facilitator").user
+    session = session_open(assessment=assessment, user=facilitator, title="Room", codes=["RL-01", "SD-01"])
+    guest = session_join(session=session, user=None, institution=labour, name="Gina Guest")
     people = {
         p.user.username: p for p in Participant.objects.filter(assessment=assessment).select_related("user")
     }
     users = {
+        "guest": guest.user,
         "outsider": other_assessment.created_by,
         "invited": invited,
         "site_admin": admin,
@@ -287,6 +333,24 @@ def world(assessment, other_assessment, respondent_labour, coordinator, settings
         "assessments:moderation_endorse": {"pk": pk},
         "assessments:moderation_unlist": {"pk": pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "join_short": {"code": session.code},
+        "room:join_session": {"code": session.code},
+        "room:phone": {"session_pk": session.pk},
+        "room:phone_state": {"session_pk": session.pk},
+        "room:phone_answer": {"session_pk": session.pk},
+        "assessments:session_detail": {"pk": pk, "session_pk": session.pk},
+        "assessments:session_move": {"pk": pk, "session_pk": session.pk},
+        "assessments:session_items": {"pk": pk, "session_pk": session.pk},
+        "assessments:session_item_close": {"pk": pk, "session_pk": session.pk, "item_pk": session.current_id},
+        "assessments:session_consensus": {"pk": pk, "session_pk": session.pk},
+        "assessments:session_close": {"pk": pk, "session_pk": session.pk},
+        "assessments:session_attendee_remove": {
+            "pk": pk,
+            "session_pk": session.pk,
+            "participant_pk": guest.pk,
+        },
+        "results:session_projector": {"pk": pk, "session_pk": session.pk},
+        "results:session_summary": {"pk": pk, "session_pk": session.pk},
     }
     queries = {"reports:compare_json": f"?a={pk}&b={pk}", "results:compare": f"?a={pk}&b={pk}"}
     return assessment, users, kwargs, queries

@@ -117,14 +117,45 @@ def response_set(
         raise AssessmentError(_("Only respondents who answer for an institution can score."))
     require_indicator(assessment, indicator)
     value = answer_parse(framework=assessment.framework, answer=answer, level_code=level_code)
-    implementation = clean_implementation(implementation, value.answer)
-    justification = clean_text(justification, _("justification"))
+    return response_store(
+        assessment=assessment,
+        indicator=indicator,
+        participant=participant,
+        user=user,
+        value=value,
+        implementation=implementation,
+        justification=justification,
+        expected_version=expected_version,
+        source=source,
+    )
 
+
+def response_store(
+    *,
+    assessment: Assessment,
+    indicator: Indicator,
+    participant: Participant,
+    user: AbstractBaseUser,
+    value: AnswerValue,
+    implementation: str | None,
+    justification: str,
+    expected_version: int | None,
+    source: str = "",
+    session=None,
+) -> Response:
+    """Write a checked answer (the caller has checked who may give it, and where). The same answer again
+    changes nothing and adds no history. `expected_version` None means the person's own last answer wins
+    (a workshop phone: one person, one device, answers sent in order); `implementation` None keeps the
+    one stored (a phone does not ask it)."""
     response = (
         Response.objects.select_for_update()
         .filter(assessment=assessment, indicator=indicator, participant=participant)
         .first()
     )
+    if implementation is None:
+        implementation = response.implementation if response is not None else ""
+    implementation = clean_implementation(implementation, value.answer)
+    justification = clean_text(justification, _("justification"))
     current_version = response.version if response else 0
     if response is not None and (
         response.answer,
@@ -138,7 +169,7 @@ def response_set(
         justification,
     ):
         return response  # nothing changed (a repeated save, or the same answer as the other person's)
-    if expected_version != current_version:
+    if expected_version is not None and expected_version != current_version:
         raise StaleEdit(
             _("Someone else saved this answer after you opened it. Theirs is shown; yours was not saved."),
             current=response,
@@ -150,6 +181,7 @@ def response_set(
     response.implementation = implementation
     response.justification = justification
     response.version = current_version + 1
+    response.session = session
     response._history_user = user
     if source:
         response._change_reason = source
@@ -177,7 +209,9 @@ def consensus_set(
     level_code: str | None = None,
     rationale: str = "",
     expected_version: int,
+    session=None,
 ) -> Consensus:
+    """Record the agreed answer; `session` is the workshop session it was agreed in, if any."""
     if not allowed(user, "assessments.set_consensus", assessment):
         raise AssessmentError(consensus_refusal(user, assessment))
     require_indicator(assessment, indicator)
@@ -194,6 +228,7 @@ def consensus_set(
     consensus.level = value.level
     consensus.rationale = clean_text(rationale, _("rationale"))
     consensus.set_by = user
+    consensus.session = session if session is not None and session.assessment_id == assessment.pk else None
     consensus.version = current_version + 1
     consensus._history_user = user
     clean_save(consensus)

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models.deletion import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Institution, Participant
@@ -138,25 +139,41 @@ def participant_add(
     return participant
 
 
+def participant_keeps_answers(participant: Participant) -> bool:
+    """Whether removing this person must keep their answers: a workshop guest's, or answers given in a
+    session (the room heard them), are never deleted with a person."""
+    return participant.guest or participant.responses.filter(session__isnull=False).exists()
+
+
 @transaction.atomic
 def participant_remove(*, participant: Participant, user: AbstractBaseUser) -> int:
-    """Remove a person from the assessment with their answers; returns how many answers went with them."""
+    """Remove a person from the assessment. Their answers go with them, unless they were given in a
+    workshop session: then the person loses every right and is left out of completeness, and their
+    answers stay, with their history. Returns how many answers were deleted."""
     assessment = participant.assessment
     require_open(assessment)
     if not allowed(user, "assessments.change_assessment", assessment):
         raise AssessmentError(_("Only the coordinator can remove people."))
     if (
         participant.role == Role.COORDINATOR
-        and not assessment.participants.filter(role=Role.COORDINATOR).exclude(pk=participant.pk).exists()
+        and not assessment.participants.filter(role=Role.COORDINATOR, removed_at__isnull=True)
+        .exclude(pk=participant.pk)
+        .exists()
     ):
         raise AssessmentError(
             _("An assessment needs a coordinator: appoint another one before removing this one.")
         )
-    answers = participant.responses.count()
-    participant.delete()
+    if participant_keeps_answers(participant):
+        participant.removed_at = timezone.now()
+        participant.removed_by = user
+        participant.save(update_fields=["removed_at", "removed_by"])
+        deleted = 0
+    else:
+        deleted = participant.responses.count()
+        participant.delete()
     forget_roles(participant.user)
     assessment_touch(assessment)
-    return answers
+    return deleted
 
 
 @transaction.atomic

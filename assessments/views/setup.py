@@ -152,12 +152,16 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
         except AssessmentError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Removed, with %(n)s answer(s).") % {"n": n})
+            if n:
+                messages.success(request, _("Removed, with %(n)s answer(s).") % {"n": n})
+            else:
+                messages.success(request, _("Removed. The answers they gave stay."))
         return redirect(reverse("assessments:assessment_detail", args=[pk]) + "#people")
     context = {
         "assessment": assessment,
         "participant": participant,
         "form": form,
         "n": participant.responses.count(),
+        "keeps_answers": services.participant_keeps_answers(participant),
     }
     return render(request, "assessments/participant_remove.html", context)
