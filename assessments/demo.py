@@ -136,6 +136,8 @@ def demo_country_load(*, data: dict, users: dict) -> None:
             url=spec["url"],
             indicators=[indicators[c] for c in spec["indicators"] if c in indicators],
         )
+    if data.get("workshop"):
+        _workshop(data, framework, respondents, users)
     institutions = {i.name: i for i in current.institutions.all()}
     for spec in data.get("actions", []):
         owner = data["institutions"].get(spec.get("owner"))
@@ -151,14 +153,16 @@ def demo_country_load(*, data: dict, users: dict) -> None:
         )
 
 
-def _assessment(data, framework, round_, respondents, users, previous=None) -> Assessment:
+def _assessment(
+    data, framework, round_, respondents, users, previous=None, kind=Assessment.Kind.SELF
+) -> Assessment:
     coordinator = users["coordinator"]
     assessment = services.assessment_create(
         user=coordinator,
         country=data["country"],
         framework=framework,
         round=round_,
-        kind=Assessment.Kind.SELF,
+        kind=kind,
         language="en",
         is_demo=True,
         previous=previous,
@@ -172,6 +176,21 @@ def _assessment(data, framework, round_, respondents, users, previous=None) -> A
     for user, role, institution in others:
         services.participant_add(assessment=assessment, user=user, role=role, institution=institution)
     return assessment
+
+
+def _workshop(data, framework, respondents, users) -> Assessment:
+    """A workshop assessment with the institutions' answers on a few indicators and a session open on them."""
+    spec = data["workshop"]
+    workshop = _assessment(
+        data, framework, data["current_round"], respondents, users, kind=Assessment.Kind.WORKSHOP
+    )
+    _move(workshop, Status.COLLECTING, users["coordinator"])
+    answers = {code: data["answers"][code] for code in spec["indicators"] if code in data["answers"]}
+    _answers(workshop, answers, data["institutions"], users["coordinator"])
+    services.session_open(
+        assessment=workshop, user=users["facilitator"], title=spec["title"], codes=spec["indicators"]
+    )
+    return workshop
 
 
 def _move(assessment: Assessment, status: str, user) -> None:

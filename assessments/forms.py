@@ -332,3 +332,20 @@ class PhoneAnswerForm(forms.Form):
     def __init__(self, *args, levels: list[Level], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["answer"] = AnswerField(levels=levels, label=_("Your answer"))
+
+
+class SessionActionForm(forms.Form):
+    """An action noted during a session, on the current indicator."""
+
+    title = forms.CharField(label=_("Recommended action"), max_length=300)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=Institution.objects.none(),
+        required=False,
+        empty_label=_("No owner yet"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = institutions

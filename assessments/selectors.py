@@ -16,6 +16,7 @@ from assessments.models import (
     Implementation,
     Participant,
     Response,
+    SessionItem,
 )
 from assessments.visibility import visible_assessments
 from indicators.models import Category, Dimension, Indicator, Level
@@ -119,13 +120,30 @@ def evidence_counts(*, assessment: Assessment) -> dict[int, int]:
     return Counter(links.values_list("indicator_id", flat=True))
 
 
+def session_scope(participant_ids: list[int]) -> dict[int, frozenset[str]]:
+    """What each guest was asked: the indicators of the sessions they joined (for completeness)."""
+    scope: dict[int, set[str]] = {}
+    rows = SessionItem.objects.filter(session__attendees__in=participant_ids).values_list(
+        "session__attendees", "indicator__code"
+    )
+    for participant, code in rows:
+        scope.setdefault(participant, set()).add(code)
+    return {participant: frozenset(codes) for participant, codes in scope.items()}
+
+
 def participant_progress(*, assessment: Assessment) -> list[Participant]:
-    """Participants with `answered` (levels and N/A) annotated, for the coordinator's overview."""
-    return list(
+    """Participants with `answered` (levels and N/A) and `expected` (the framework's indicators, or for
+    a workshop guest those of the sessions they joined), for the coordinator's overview."""
+    people = list(
         assessment.participants.select_related("user", "institution")
         .annotate(answered=Count("responses", filter=Q(responses__answer__in=ANSWERS_THAT_COUNT)))
-        .order_by("role", "institution__name", "user__last_name")
+        .order_by("removed_at", "role", "institution__name", "user__last_name")
     )
+    everything = assessment.framework.indicators.count()
+    scopes = session_scope([p.pk for p in people if p.guest])
+    for person in people:
+        person.expected = len(scopes.get(person.pk, ())) if person.guest else everything
+    return people
 
 
 def indicator_answers(*, assessment: Assessment, indicator: Indicator) -> list[Response]:

@@ -85,6 +85,7 @@ urlpatterns = [
         "<int:pk>/workshop/<int:session_pk>/consensus/", workshops.session_consensus, name="session_consensus"
     ),
     path("<int:pk>/workshop/<int:session_pk>/close/", workshops.session_close, name="session_close"),
+    path("<int:pk>/workshop/<int:session_pk>/actions/", workshops.session_action, name="session_action"),
     path(
         "<int:pk>/workshop/<int:session_pk>/people/<int:participant_pk>/remove/",
         workshops.session_attendee_remove,

@@ -11,7 +11,7 @@ import pandas as pd
 from django.core.cache import cache
 
 from assessments.models import Assessment, Consensus, Evidence, Participant, Response
-from assessments.services import session_scope
+from assessments.selectors import session_scope
 from indicators.models import Band as BandRow
 from indicators.models import Category, Framework, Indicator, Level
 from reports.analysis import Band

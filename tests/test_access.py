@@ -204,6 +204,7 @@ TABLE: dict[str, Route] = {
     "assessments:session_item_close": Route("post", allow=RUNNING),
     "assessments:session_consensus": Route("post", allow=RUNNING, data={"answer": "level:2", "version": 0}),
     "assessments:session_close": Route("post", allow=RUNNING),
+    "assessments:session_action": Route("post", allow=RUNNING, data={"title": "Decree"}),
     "assessments:session_attendee_remove": Route(allow=RUNNING),
     # The room: anyone may try a code; only a seat answers
     "join_short": Route(login=False, allow=both(EVERYONE)),
@@ -344,6 +345,7 @@ def world(assessment, other_assessment, respondent_labour, coordinator, settings
         "assessments:session_item_close": {"pk": pk, "session_pk": session.pk, "item_pk": session.current_id},
         "assessments:session_consensus": {"pk": pk, "session_pk": session.pk},
         "assessments:session_close": {"pk": pk, "session_pk": session.pk},
+        "assessments:session_action": {"pk": pk, "session_pk": session.pk},
         "assessments:session_attendee_remove": {
             "pk": pk,
             "session_pk": session.pk,

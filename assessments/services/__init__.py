@@ -99,7 +99,6 @@ from assessments.services.workshops import (
     session_open,
     session_reopen,
     session_run_refusal,
-    session_scope,
     session_source_register,
     session_sources,
 )
@@ -184,7 +183,6 @@ __all__ = [
     "session_open",
     "session_reopen",
     "session_run_refusal",
-    "session_scope",
     "session_source_register",
     "session_sources",
     "transition_guard_register",

@@ -22,7 +22,9 @@ def action_create(
     owner: Institution | None = None,
     due_date=None,
     status: str = Action.Status.OPEN,
+    session=None,
 ) -> Action:
+    """Record a recommended action; `session` is the workshop session it was noted in, if any."""
     if not allowed(user, "assessments.manage_actions", assessment):
         raise AssessmentError(_("You cannot add actions to this assessment."))
     for indicator in indicators:
@@ -37,6 +39,7 @@ def action_create(
         due_date=due_date,
         status=status,
         created_by=user,
+        session=session if session is not None and session.assessment_id == assessment.pk else None,
     )
     action._history_user = user
     clean_save(action)

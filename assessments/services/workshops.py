@@ -443,14 +443,3 @@ def session_answer_set(
         source="workshop",
         session=session,
     )
-
-
-def session_scope(participant_ids: list[int]) -> dict[int, frozenset[str]]:
-    """What each guest was asked: the indicators of the sessions they joined (for completeness)."""
-    scope: dict[int, set[str]] = {}
-    rows = SessionItem.objects.filter(session__attendees__in=participant_ids).values_list(
-        "session__attendees", "indicator__code"
-    )
-    for participant, code in rows:
-        scope.setdefault(participant, set()).add(code)
-    return {participant: frozenset(codes) for participant, codes in scope.items()}

@@ -60,6 +60,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "institutions": assessment.institutions.all(),
         "actions": selectors.assessment_actions(assessment=assessment),
         "can_manage_actions": allowed(user, "assessments.manage_actions", assessment),
+        "can_run_sessions": allowed(user, "assessments.run_sessions", assessment),
     }
     if allowed(user, "assessments.view_responses", assessment):
         context["participants"] = selectors.participant_progress(assessment=assessment)

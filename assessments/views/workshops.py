@@ -16,6 +16,7 @@ from assessments.access import assessment_for
 from assessments.forms import (
     ConfirmForm,
     ConsensusForm,
+    SessionActionForm,
     SessionItemsForm,
     SessionOpenForm,
     codes_split,
@@ -129,6 +130,9 @@ def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
             "consensus_refusal": ""
             if consensus_form or current is None
             else services.consensus_refusal(request.user, assessment),
+            "action_form": SessionActionForm(institutions=assessment.institutions.order_by("name"))
+            if allowed(request.user, "assessments.manage_actions", assessment)
+            else None,
             "items_form": SessionItemsForm(initial={"codes": "\n".join(i.indicator.code for i in items)}),
             "join_url": url,
             "qr": qr_svg(url) if url else "",
@@ -272,3 +276,29 @@ def session_attendee_remove(
         "assessments/workshop/attendee_remove.html",
         {"assessment": session.assessment, "session": session, "participant": participant, "form": form},
     )
+
+
+@login_required
+@require_POST
+def session_action(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    """Note a recommended action on the current indicator."""
+    session = session_for(request, pk, session_pk, "assessments.run_session")
+    assessment = session.assessment
+    form = SessionActionForm(request.POST, institutions=assessment.institutions.all())
+    if session.current is None or not form.is_valid():
+        messages.error(request, _("Give the action a title."))
+        return _back(session, "#current")
+    try:
+        services.action_create(
+            assessment=assessment,
+            user=request.user,
+            title=form.cleaned_data["title"],
+            owner=form.cleaned_data["owner"],
+            indicators=[session.current.indicator],
+            session=session,
+        )
+    except AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Action noted on %(code)s.") % {"code": session.current.indicator.code})
+    return _back(session, "#current")

@@ -25,7 +25,8 @@ def test_load_demo_twice_creates_everything_once(demo):
     assert users.count() == len(DEMO_LOGINS)
     assert all(user.check_password(DEMO_PASSWORD) for user in users)
     assert Response.objects.count() == responses
-    assert Assessment.objects.count() == 2 * len(COUNTRIES)
+    assert Assessment.objects.filter(kind="self").count() == 2 * len(COUNTRIES)
+    assert Assessment.objects.filter(kind="workshop").count() == 1
 
 
 def test_only_the_demo_admin_is_staff(demo):
@@ -41,12 +42,14 @@ def test_demo_countries_are_fictional_user_assigned_codes(demo):
 
 def test_each_country_has_a_published_round_and_one_collecting(demo):
     for country in COUNTRIES:
-        statuses = dict(Assessment.objects.filter(country=country).values_list("round", "status"))
+        statuses = dict(
+            Assessment.objects.filter(country=country, kind="self").values_list("round", "status")
+        )
         assert sorted(statuses.values()) == ["collecting", "published"]
 
 
 def test_the_demo_has_disagreements_worth_discussing(demo):
-    current = Assessment.objects.get(country="XA", status="collecting")
+    current = Assessment.objects.get(country="XA", status="collecting", kind="self")
     spreads = {}
     for response in current.responses.filter(answer="level").select_related("level", "indicator"):
         spreads.setdefault(response.indicator.code, []).append(response.level.value)
@@ -55,6 +58,19 @@ def test_the_demo_has_disagreements_worth_discussing(demo):
 
 def test_demo_pages_say_the_data_is_fictional(client, demo):
     client.login(username="labour", password=DEMO_PASSWORD)
-    current = Assessment.objects.get(country="XA", status="collecting")
+    current = Assessment.objects.get(country="XA", status="collecting", kind="self")
     for url in (current.get_absolute_url(), reverse("assessments:score", args=[current.pk])):
         assert "Demo data: this country and every answer in it are fictional." in client.get(url).text
+
+
+def test_the_demo_has_a_workshop_ready_to_run(client, demo):
+    workshop = Assessment.objects.get(kind="workshop")
+    assert workshop.status == "collecting" and workshop.is_demo
+    session = workshop.sessions.get(closed_at__isnull=True)
+    assert len(session.code) == 6 and session.current is not None
+    client.login(username="facilitator", password=DEMO_PASSWORD)
+    assert session.code in client.get(session.get_absolute_url()).text
+    projector = client.get(reverse("results:session_projector", args=[workshop.pk, session.pk]))
+    assert projector.status_code == 200 and session.code in projector.text
+    queue = client.get(reverse("results:disagreements", args=[workshop.pk])).context["queue"]
+    assert queue, "the room has something to talk about"

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {
@@ -67,3 +69,101 @@ def test_a_local_memory_cache_in_production_is_flagged():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert "coherence.W001" in result.stderr + result.stdout
+
+
+ROOM_SETTINGS = (
+    "import json; from django.conf import settings as s; print(json.dumps({k: getattr(s, k) for k in "
+    "('DEBUG', 'ALLOWED_HOSTS', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_SSL_REDIRECT', "
+    "'SECURE_HSTS_SECONDS', 'SECRET_KEY')}))"
+)
+
+
+def room_env(tmp_path) -> dict[str, str]:
+    return {
+        "ROOM": "true",
+        "COHERENCE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/room.sqlite3",
+    }
+
+
+def test_the_room_profile_serves_plain_http_to_the_lan_with_its_own_secret_key(tmp_path):
+    import json
+
+    from assessments.room import lan_addresses
+
+    result = manage("shell", "-v0", "-c", ROOM_SETTINGS, env=room_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    room = json.loads(result.stdout)
+    assert room["DEBUG"] is False
+    assert not room["SESSION_COOKIE_SECURE"] and not room["CSRF_COOKIE_SECURE"]
+    assert not room["SECURE_SSL_REDIRECT"] and room["SECURE_HSTS_SECONDS"] == 0
+    assert set(lan_addresses()) <= set(room["ALLOWED_HOSTS"]) and "localhost" in room["ALLOWED_HOSTS"]
+    key = tmp_path / "secret_key"
+    assert key.read_text().strip() == room["SECRET_KEY"] and oct(key.stat().st_mode & 0o777) == "0o600"
+    again = json.loads(manage("shell", "-v0", "-c", ROOM_SETTINGS, env=room_env(tmp_path)).stdout)
+    assert again["SECRET_KEY"] == room["SECRET_KEY"]  # kept: sessions survive a restart
+
+
+def test_the_room_profile_states_its_trade_off_in_the_deployment_check(tmp_path):
+    assert manage("migrate", "-v0", env=room_env(tmp_path)).returncode == 0
+    result = manage("check", "--deploy", env=room_env(tmp_path))
+    output = result.stdout + result.stderr
+    # Plain HTTP on the room's network: exactly the warnings about HTTPS and secure cookies.
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in output
+    assert "SECRET_KEY" not in output and "ALLOWED_HOSTS" not in output
+
+
+def test_a_room_server_on_all_interfaces_answers_phones_on_its_lan_address(tmp_path):
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    from assessments.room import lan_addresses
+
+    addresses = lan_addresses()
+    if not addresses:
+        pytest.skip("this machine is on no network but loopback")
+    lan = addresses[0]
+    env = room_env(tmp_path)
+    assert manage("migrate", "-v0", env=env).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("0.0.0.0", 0))
+        port = probe.getsockname()[1]
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "coherence.wsgi",
+            "--bind",
+            f"0.0.0.0:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env={**base, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://{lan}:{port}/en/workshop/"
+        for _ in range(100):
+            try:
+                page = urllib.request.urlopen(url, timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"the server did not answer on {url}")
+        assert page.status == 200 and b"Join a workshop session" in page.read()
+        # A name this machine does not have is still refused (Host header checks stay on).
+        forged = urllib.request.Request(url, headers={"Host": "attacker.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(forged, timeout=2)
+        assert refused.value.code == 400
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    printed = manage("workshop", "--port", str(port), "--no-qr", env=env)
+    assert f"http://{lan}:{port}/en/workshop/" in printed.stdout and "localhost" not in printed.stdout
