@@ -295,6 +295,8 @@ ARCHIVE_MAX_EXPANDED_BYTES = env_int("ARCHIVE_MAX_EXPANDED_BYTES", 500 * 1024 * 
 ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 200)
 # Free text in an answer, a consensus rationale or an action.
 ANSWER_TEXT_MAX_CHARS = env_int("ANSWER_TEXT_MAX_CHARS", 20_000)
+# How often a dashboard whose answers are still coming in refreshes itself.
+LIVE_REFRESH_SECONDS = env_int("LIVE_REFRESH_SECONDS", 10)
 # Invitations are valid for this many days.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 

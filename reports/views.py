@@ -81,6 +81,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "gaps": _gaps(assessment, results),
         "narratives": narratives(view, get_language()),
         "live": assessment.status in LIVE_STATUSES,
+        "refresh_seconds": settings.LIVE_REFRESH_SECONDS,
         "public": public,
         "disagreements": [i for i in results["indicators"] if i["disagreement"]],
         "can_report": allowed(request.user, "assessments.export_assessment", assessment),

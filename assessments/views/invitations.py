@@ -110,7 +110,8 @@ def invitation_accept(request: HttpRequest, token) -> HttpResponse:
         return render(request, "assessments/invitation_accept.html", context, status=410)
     made_for = invitation.for_user
     completing = made_for is not None and not made_for.has_usable_password()
-    if request.user.is_authenticated:
+    # A workshop guest (signed in by a join code, with no password) makes a real account here instead.
+    if request.user.is_authenticated and request.user.has_usable_password():
         if request.method == "POST":
             try:
                 services.invitation_accept(invitation=invitation, user=request.user)

@@ -48,7 +48,7 @@ def test_the_public_sees_a_published_dashboard_without_institutions(client, work
 def test_a_live_dashboard_refreshes_itself_and_returns_a_fragment_to_htmx(client, worked):  # noqa: F811
     client.force_login(worked.participants.get(role="reviewer").user)
     page = client.get(dashboard(worked)).text
-    assert 'hx-trigger="every 10s"' in page
+    assert 'hx-trigger="every 10s"' in page  # LIVE_REFRESH_SECONDS
     fragment = client.get(dashboard(worked), headers={"HX-Request": "true"}).text
     assert "<html" not in fragment and "overall-score" in fragment
     # The fragment brings its own wrapper, which keeps polling: a refresh never swaps the block for nothing.
