@@ -159,12 +159,12 @@ def response_store(
     current_version = response.version if response else 0
     if response is not None and (
         response.answer,
-        response.level,
+        response.level_id,
         response.implementation,
         response.justification,
     ) == (
         value.answer,
-        value.level,
+        value.level.pk if value.level else None,
         implementation,
         justification,
     ):
@@ -185,7 +185,9 @@ def response_store(
     response._history_user = user
     if source:
         response._change_reason = source
-    clean_save(response)
+    # Every value was checked above (the scale, the implementation states, the text's length) and the
+    # keys come from the database: no model validation round trips, the constraints still hold.
+    response.save()
     assessment_touch(assessment)
     return response
 

@@ -17,6 +17,7 @@ from assessments.forms import JoinCodeForm, PhoneAnswerForm, SessionJoinForm, sp
 from assessments.models import Participant, Response, SessionItem, WorkshopSession
 from assessments.rules import allowed, session_seat
 from assessments.services import AssessmentError
+from indicators.models import Level
 
 GUEST_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -142,7 +143,8 @@ def phone_answer(request: HttpRequest, session_pk: int) -> HttpResponse:
     """Save the phone's answer; reply with its save status, or with the whole card when the room has
     moved on (so the phone shows what is current, and why its answer was not taken)."""
     session = _session(session_pk)
-    form = PhoneAnswerForm(request.POST, levels=list(session.assessment.framework.scale.levels.all()))
+    levels = list(Level.objects.filter(scale__framework_id=session.assessment.framework_id))
+    form = PhoneAnswerForm(request.POST, levels=levels)
     if not form.is_valid():
         return render(
             request,
@@ -150,10 +152,13 @@ def phone_answer(request: HttpRequest, session_pk: int) -> HttpResponse:
             {"error": _("Choose an answer.")},
             status=422,
         )
+    wanted = form.cleaned_data["item"]
+    # The current item came with the session (the usual case: no query); any other is looked up, and
+    # refused by the service as not current.
     item = (
-        SessionItem.objects.filter(pk=form.cleaned_data["item"], session=session)
-        .select_related("indicator")
-        .first()
+        session.current
+        if session.current_id == wanted
+        else SessionItem.objects.filter(pk=wanted, session=session).select_related("indicator").first()
     )
     answer, level_code = split_answer(form.cleaned_data["answer"])
     try:
@@ -164,6 +169,7 @@ def phone_answer(request: HttpRequest, session_pk: int) -> HttpResponse:
             answer=answer,
             level_code=level_code,
             comment=form.cleaned_data["comment"],
+            levels={level.code: level for level in levels},
         )
     except AssessmentError as exc:
         if not request.htmx:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Evidence, Participant
 from assessments.rules import allowed, forget_roles
+from assessments.services import session_attendee_remove, session_join, session_open
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ S = Assessment.Status
 ALL = set(S.values)
 OPEN = {S.DRAFT, S.COLLECTING, S.REVIEW}
 PARTICIPANTS = {"observer", "other_respondent", "respondent", "reviewer", "facilitator", "coordinator"}
-ROLES = ["anonymous", "outsider", "site_admin", *sorted(PARTICIPANTS)]
+ROLES = ["anonymous", "guest", "outsider", "site_admin", *sorted(PARTICIPANTS)]
 
 
 def everyone_at(*statuses):
@@ -52,14 +53,24 @@ EXPECTED = {
     "assessments.export_assessment": merge(only({"coordinator", "reviewer"}, ALL), everyone_at(S.PUBLISHED)),
     "assessments.start_next_round": only({"coordinator"}, {S.VALIDATED, S.PUBLISHED}),
     "assessments.export_bundle": only({"coordinator"}, ALL),
+    "assessments.run_sessions": only({"facilitator", "coordinator"}, {S.COLLECTING, S.REVIEW}),
 }
 
 
 @pytest.fixture
-def people(assessment, outsider):
+def session(assessment):
+    facilitator = assessment.participants.get(role="facilitator").user
+    return session_open(assessment=assessment, user=facilitator, title="Room", codes=["RL-01"])
+
+
+@pytest.fixture
+def people(assessment, outsider, session):
     users = {p.user.username: p.user for p in assessment.participants.select_related("user")}
+    labour = assessment.institutions.get(name="Ministry of Labour")
+    guest = session_join(session=session, user=None, institution=labour, name="Gina").user
     return {
         "anonymous": AnonymousUser(),
+        "guest": guest,
         "outsider": outsider,
         "site_admin": UserFactory(username="root", is_staff=True, is_superuser=True),
         "observer": users["omar"],
@@ -135,3 +146,41 @@ def test_a_published_assessment_is_public_only_once_listed(assessment, people):
     assert allowed(people["site_admin"], "assessments.moderate_publication", assessment)
     assessment.listed_at = timezone.now()
     assert allowed(people["anonymous"], "assessments.view_assessment", assessment)
+
+
+@pytest.mark.parametrize("status", S.values)
+def test_in_a_session_only_its_seats_answer_and_only_while_it_is_open(assessment, people, session, status):
+    assessment.status = status
+    session.assessment = assessment
+    labour = assessment.institutions.get(name="Ministry of Labour")
+    session_join(session=session, user=people["respondent"], institution=labour)  # a respondent joins too
+
+    def who(perm):
+        found = set()
+        for role, user in people.items():
+            if user.is_authenticated:
+                forget_roles(user)
+            if allowed(user, perm, session):
+                found.add(role)
+        return found
+
+    answering = {"guest", "respondent"} if status in {S.COLLECTING, S.REVIEW} else set()
+    assert who("assessments.answer_in_session") == answering
+    assert who("assessments.follow_session") == {"guest", "respondent"}
+    assert who("assessments.view_session") == PARTICIPANTS  # the projector: never guests, never the public
+    assert who("assessments.run_session") == (
+        {"facilitator", "coordinator"} if status in {S.COLLECTING, S.REVIEW} else set()
+    )
+    session.closed_at = timezone.now()
+    assert who("assessments.answer_in_session") == set()
+
+
+def test_a_removed_guest_holds_no_right(assessment, people, session):
+    guest = people["guest"]
+    seat = assessment.participants.get(user=guest)
+    session_attendee_remove(session=session, user=people["facilitator"], participant=seat)
+    forget_roles(guest)
+    assert not allowed(guest, "assessments.answer_in_session", session)
+    assert not allowed(guest, "assessments.follow_session", session)
+    assert not allowed(guest, "assessments.view_assessment", assessment)
+    assert not allowed(guest, "assessments.create_assessment")
