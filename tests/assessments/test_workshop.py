@@ -175,7 +175,7 @@ def test_an_observer_cannot_score_in_the_room(client, assessment, facilitator, o
     session = open_session(assessment, facilitator)
     client.force_login(observer)
     page = client.post(reverse("room:join_session", args=[session.code]), follow=True)
-    assert "do not answer for an institution" in page.content.decode()
+    assert "does not answer for an institution" in page.content.decode()
     assert not session.attendees.exists()
 
 
