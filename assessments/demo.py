@@ -138,6 +138,8 @@ def demo_country_load(*, data: dict, users: dict) -> None:
         )
     if data.get("workshop"):
         _workshop(data, framework, respondents, users)
+    for spec in data.get("beside", []):
+        _beside(data, spec, framework, respondents, users)
     institutions = {i.name: i for i in current.institutions.all()}
     for spec in data.get("actions", []):
         owner = data["institutions"].get(spec.get("owner"))
@@ -191,6 +193,75 @@ def _workshop(data, framework, respondents, users) -> Assessment:
         assessment=workshop, user=users["facilitator"], title=spec["title"], codes=spec["indicators"]
     )
     return workshop
+
+
+def _beside(data, spec, framework, respondents, users) -> Assessment:
+    """A published, publicly listed assessment beside the official figure (independent, or of a city)."""
+    institutions = {**data["institutions"], **spec.get("extra_institutions", {})}
+    chosen = {key: institutions[key] for key in spec["institutions"]}
+    coordinator = users["coordinator"]
+    assessment = services.assessment_create(
+        user=coordinator,
+        country=data["country"],
+        framework=framework,
+        round=spec["round"],
+        kind=spec["kind"],
+        area=spec.get("area", ""),
+        author_organisation=spec["author_organisation"],
+        language="en",
+        is_demo=True,
+    )
+    for key, institution_spec in chosen.items():
+        institution = services.institution_add(
+            assessment=assessment, name=institution_spec["name"], kind=institution_spec["kind"]
+        )
+        user = (
+            respondents.get(key)
+            or _user(f"{data['country'].lower()}-{key}", FIRST_NAMES.get(key, key.title()), data["name"])[0]
+        )
+        services.participant_add(
+            assessment=assessment, user=user, role=Role.RESPONDENT, institution=institution
+        )
+    services.participant_add(assessment=assessment, user=users["reviewer"], role=Role.REVIEWER)
+    _move(assessment, Status.COLLECTING, coordinator)
+    skipped = set(spec.get("not_applicable_stages", []))
+    stages = dict(
+        framework.indicators.filter(categories__dimension__role="lifecycle").values_list(
+            "code", "categories__code"
+        )
+    )
+    answers: dict[str, dict] = {}
+    for code, then in data["previous"].items():
+        if stages.get(code) in skipped:
+            continue
+        given = data["answers"].get(code, {})
+        answers[code] = {}
+        for key in chosen:
+            if key in given and "level" in given[key]:
+                answers[code][key] = given[key]
+            else:
+                wobble = zlib.crc32(f"{spec['round']}:{code}:{key}".encode()) % 2
+                level = max(0, min(4, then + spec.get("shift", 0) + wobble))
+                answers[code][key] = {"level": level, "implementation": "partly"}
+    _answers(assessment, answers, chosen, coordinator)
+    rows = [
+        ConsensusRow(
+            indicator=code,
+            answer=Answer.NOT_APPLICABLE,
+            level=None,
+            rationale="A national competence: the city has no say in it.",
+            set_by=users["reviewer"],
+        )
+        for code, stage in stages.items()
+        if stage in skipped
+    ]
+    if rows:
+        services.consensus_import(assessment=assessment, rows=rows, user=coordinator, source="demo data")
+    _move(assessment, Status.REVIEW, coordinator)
+    _move(assessment, Status.VALIDATED, users["reviewer"])
+    _move(assessment, Status.PUBLISHED, coordinator)
+    services.assessment_list_publicly(assessment=assessment, user=users["admin"])
+    return assessment
 
 
 def _move(assessment: Assessment, status: str, user) -> None:

@@ -27,6 +27,8 @@ urlpatterns += i18n_patterns(
     path("assessments/", include("assessments.urls")),
     # The workshop room: join by code, answer on a phone.
     path("workshop/", include("assessments.room_urls")),
+    # The public site: published countries, one country's profile, the methodology.
+    path("", include("reports.public_urls")),
     # Dashboards: what the scores mean.
     path("results/", include("reports.page_urls")),
     path("admin/", admin.site.urls),

@@ -8,9 +8,28 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from assessments.models import Assessment
+from indicators.models import Framework
+from indicators.visibility import public_framework_ids
+from reports.public import published_countries
+
+HOME_ASSESSMENTS = 8  # the signed-in person's latest assessments on the home page
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """What Coherence is, the published countries, the frameworks; a signed-in person's assessments first."""
+    context = {
+        "rows": published_countries(),
+        "frameworks": Framework.objects.filter(pk__in=public_framework_ids()).order_by("slug", "-loaded_at"),
+    }
+    if request.user.is_authenticated:
+        mine = list(
+            Assessment.objects.filter(participants__user=request.user, participants__removed_at__isnull=True)
+            .distinct()
+            .order_by("-updated_at")[: HOME_ASSESSMENTS + 1]
+        )
+        context |= {"mine": mine[:HOME_ASSESSMENTS], "more_mine": len(mine) > HOME_ASSESSMENTS}
+    return render(request, "home.html", context)
 
 
 @never_cache

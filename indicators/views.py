@@ -15,6 +15,7 @@ from indicators.models import Framework
 from indicators.rules import allowed
 from indicators.services import framework_load
 from indicators.text import tr
+from indicators.visibility import public_framework_ids
 
 
 def _framework_or_404(slug: str, version: str) -> Framework:
@@ -24,20 +25,28 @@ def _framework_or_404(slug: str, version: str) -> Framework:
         raise Http404(_("No such framework version")) from None
 
 
-@login_required
-def framework_list(request: HttpRequest) -> HttpResponse:
-    if not allowed(request.user, "indicators.browse_framework"):
+def _readable(request: HttpRequest, slug: str, version: str) -> Framework:
+    """The framework if this person may read it; anonymous visitors find only frameworks in public use
+    (others look missing, and they are offered to sign in)."""
+    framework = _framework_or_404(slug, version)
+    if not allowed(request.user, "indicators.browse_framework", framework):
+        if not request.user.is_authenticated:
+            raise Http404(_("No such framework version"))
         raise PermissionDenied
-    page = Paginator(selectors.framework_list(), 25).get_page(request.GET.get("page"))
+    return framework
+
+
+def framework_list(request: HttpRequest) -> HttpResponse:
+    frameworks = selectors.framework_list()
+    if not request.user.is_authenticated:
+        frameworks = frameworks.filter(pk__in=public_framework_ids())
+    page = Paginator(frameworks, 25).get_page(request.GET.get("page"))
     can_upload = allowed(request.user, "indicators.upload_framework")
     return render(request, "indicators/framework_list.html", {"page": page, "can_upload": can_upload})
 
 
-@login_required
 def framework_detail(request: HttpRequest, slug: str, version: str) -> HttpResponse:
-    if not allowed(request.user, "indicators.browse_framework"):
-        raise PermissionDenied
-    framework = _framework_or_404(slug, version)
+    framework = _readable(request, slug, version)
     dimensions = selectors.framework_dimensions(framework=framework)
     filters = IndicatorFilterForm(request.GET or None, dimensions=dimensions, label_of=tr)
     all_indicators = selectors.framework_indicators(framework=framework)
@@ -63,12 +72,9 @@ def framework_detail(request: HttpRequest, slug: str, version: str) -> HttpRespo
     return render(request, "indicators/framework_detail.html", context)
 
 
-@login_required
 def framework_questionnaire(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     """A blank questionnaire to print for a paper workshop."""
-    if not allowed(request.user, "indicators.browse_framework"):
-        raise PermissionDenied
-    framework = _framework_or_404(slug, version)
+    framework = _readable(request, slug, version)
     context = {
         "framework": framework,
         "dimensions": selectors.framework_dimensions(framework=framework),

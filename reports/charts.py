@@ -329,23 +329,37 @@ def benchmark(
     )
 
 
-def comparison(indicators: list[dict], *, label_a: str, label_b: str) -> go.Figure:
-    """Per indicator, the two values side by side."""
-    shown = [i for i in indicators if i["value_a"] is not None or i["value_b"] is not None]
+def paired_bars(
+    rows: list[tuple[str, float | None, float | None]], *, label_a: str, label_b: str
+) -> go.Figure:
+    """Categories down the page, the two assessments' scores side by side (horizontal: long names stay
+    readable on a phone)."""
+    labels = [wrap(label, 28) for label, _a, _b in rows]
     fig = go.Figure()
-    for n, (key, label) in enumerate((("value_a", label_a), ("value_b", label_b))):
+    for n, (index, label) in enumerate(((1, label_a), (2, label_b))):
+        values = [row[index] for row in rows]
         fig.add_trace(
             go.Bar(
-                x=[i["code"] for i in shown],
-                y=[i[key] for i in shown],
+                y=labels,
+                x=values,
                 name=label,
+                orientation="h",
                 marker={"color": PALETTE[n * 5]},
-                text=[_fmt(i[key]) for i in shown],
+                text=[_fmt(v) for v in values],
                 textposition="outside",
                 cliponaxis=False,
+                hovertemplate="%{y}: %{x:.1f}<extra>" + label.replace("%", "%%") + "</extra>",
             )
         )
-    return _layout(fig, barmode="group", yaxis={"range": [0, 110]}, legend={"orientation": "h", "y": 1.12})
+    height = max(260, 70 + 56 * len(rows))
+    return _layout(
+        fig,
+        height=height,
+        barmode="group",
+        xaxis={"range": [0, 110], "title": None},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": -0.12},
+    )
 
 
 def to_html(fig: go.Figure, div_id: str) -> str:

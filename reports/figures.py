@@ -30,6 +30,11 @@ class Figure:
     rows: list[list] = field(default_factory=list)
 
     @property
+    def method(self) -> str:
+        """The numbered definition in the methodology that says how this figure is computed ('' if none)."""
+        return METHOD_OF.get(self.id.split("-")[0], "")
+
+    @property
     def data_id(self) -> str:
         return f"figure-data-{self.id}"
 
@@ -43,6 +48,19 @@ class DimensionInfo:
     role: str = ""
     primary: bool = False
 
+
+# Figure id (its first part) -> the numbered definition in docs/methodology.md behind it.
+METHOD_OF = {
+    "radar": "3",
+    "heatmap": "3",
+    "stages": "3",
+    "chosen": "3",
+    "agreement": "6",
+    "trend": "16",
+    "benchmark": "16",
+    "comparison": "16",
+    "compare": "16",
+}
 
 CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -247,16 +265,29 @@ def benchmark_figure(
     )
 
 
-def comparison_figure(indicators: list[dict], *, label_a: str, label_b: str) -> Figure:
+def category_comparison_figure(
+    dimension: DimensionInfo,
+    rows: list[tuple[str, float | None, float | None]],
+    *,
+    label_a: str,
+    label_b: str,
+) -> Figure:
+    """Two assessments' scores on each category of one dimension (criteria, or stages)."""
     return Figure(
-        "comparison",
-        _("Indicator by indicator"),
-        _("The value of each indicator in both assessments."),
-        spec_of(charts.comparison(indicators, label_a=label_a, label_b=label_b)),
-        [_("Indicator"), label_a, label_b, _("Difference")],
+        f"compare-{dimension.code}",
+        dimension.label,
+        _("The score of each %(dimension)s in both assessments, 0 to 100.")
+        % {"dimension": dimension.label.lower()},
+        spec_of(charts.paired_bars(rows, label_a=label_a, label_b=label_b)),
+        [dimension.label, label_a, label_b, _("Difference")],
         [
-            [i["code"], score_text(i["value_a"]), score_text(i["value_b"]), score_text(i["difference"])]
-            for i in indicators
+            [
+                label,
+                score_text(a),
+                score_text(b),
+                score_text(b - a) if a is not None and b is not None else NO_VALUE,
+            ]
+            for label, a, b in rows
         ],
     )
 

@@ -10,6 +10,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pandas as pd
+from django.utils.translation import gettext_lazy as _
 
 SDG_GROUPS = Path(__file__).resolve().parent / "data" / "sdg_regions.csv"
 
@@ -42,3 +43,21 @@ def region_of(iso2: str) -> tuple[str, str]:
     if match.empty:
         return "", ""
     return match.iloc[0]["m49_subregion"], match.iloc[0]["sdg_region"]
+
+
+# The SDG regional groups' names, translated (the table holds them in English).
+REGION_LABELS = {
+    "Australia and New Zealand": _("Australia and New Zealand"),
+    "Central and Southern Asia": _("Central and Southern Asia"),
+    "Eastern and South-Eastern Asia": _("Eastern and South-Eastern Asia"),
+    "Europe and Northern America": _("Europe and Northern America"),
+    "Latin America and the Caribbean": _("Latin America and the Caribbean"),
+    "Northern Africa and Western Asia": _("Northern Africa and Western Asia"),
+    "Oceania*": _("Oceania (excluding Australia and New Zealand)"),
+    "Sub-Saharan Africa": _("Sub-Saharan Africa"),
+}
+
+
+def region_label(name: str) -> str:
+    """An SDG region's name in the reader's language ('' stays '')."""
+    return str(REGION_LABELS.get(name, name))

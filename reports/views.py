@@ -2,38 +2,42 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_countries import countries as country_names
 
 from assessments import services
 from assessments.access import assessment_for
 from assessments.forms import TransitionForm
 from assessments.models import Assessment
 from assessments.rules import allowed
-from assessments.visibility import audience_of
+from assessments.visibility import audience_of, public_q, visible_assessments
 from indicators.models import Framework
 from indicators.text import tr
+from indicators.visibility import public_framework_ids
 from reports import exports
 from reports.comparisons import ComparisonError, benchmark_for, compare_for, trend_for
 from reports.figures import (
     DimensionInfo,
     benchmark_figure,
+    category_comparison_figure,
     chart_bands,
-    comparison_figure,
     dashboard_figures,
     dimension_figure,
     trend_figure,
 )
+from reports.forms import ComparePickForm
 from reports.models import Report
 from reports.pdf import render_questionnaire
 from reports.publication import publication_checklist
+from reports.regions import region_label
 from reports.results import view_for
 from reports.services import report_request, summary_get
 from reports.texts import narratives
@@ -85,6 +89,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "public": public,
         "disagreements": [i for i in results["indicators"] if i["disagreement"]],
         "can_report": allowed(request.user, "assessments.export_assessment", assessment),
+        "previous_visible": assessment.previous_id is not None
+        and visible_assessments(request.user).filter(pk=assessment.previous_id).exists(),
         "report_languages": settings.LANGUAGES,
     }
     if request.htmx:
@@ -101,14 +107,42 @@ def trend(request: HttpRequest, country: str) -> HttpResponse:
         user=request.user, country=country.upper(), framework_slug=slug, area=request.GET.get("area", "")
     )
     figure = trend_figure(data["rounds"])
-    return render(request, "reports/trend.html", {"data": data, "framework": framework, "figure": figure})
+    context = {
+        "data": data,
+        "framework": framework,
+        "figure": figure,
+        "name": country_names.name(country.upper()) or country.upper(),
+    }
+    return render(request, "reports/trend.html", context)
+
+
+def _benchmark_framework(slug: str) -> Framework:
+    """The framework the benchmark shows: the one asked for, else the one most published assessments use."""
+    if slug:
+        framework = Framework.objects.filter(slug=slug).order_by("-loaded_at").first()
+        if framework is None:
+            raise Http404(_("No such framework."))
+        return framework
+    in_use = (
+        Assessment.objects.filter(public_q())
+        .values("framework__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "framework__slug")
+        .first()
+    )
+    framework = (
+        Framework.objects.filter(**({"slug": in_use["framework__slug"]} if in_use else {}))
+        .order_by("-loaded_at")
+        .first()
+    )
+    if framework is None:
+        raise Http404(_("No framework is loaded yet."))
+    return framework
 
 
 def benchmark(request: HttpRequest) -> HttpResponse:
-    slug = request.GET.get("framework", "")
-    framework = Framework.objects.filter(slug=slug).order_by("-loaded_at").first()
-    if framework is None:
-        raise Http404(_("Choose a framework."))
+    framework = _benchmark_framework(request.GET.get("framework", ""))
+    slug = framework.slug
     try:
         data = benchmark_for(
             framework_slug=slug,
@@ -130,8 +164,17 @@ def benchmark(request: HttpRequest) -> HttpResponse:
     figure = benchmark_figure(
         countries, ranking=data["ranking"], highlight=highlight, bands=chart_bands(framework)
     )
-    regions = sorted({c["sdg_region"] for c in data["countries"] if c["sdg_region"]})
+    regions = sorted(
+        ((r, region_label(r)) for r in {c["sdg_region"] for c in data["countries"] if c["sdg_region"]}),
+        key=lambda pair: pair[1],
+    )
+    for c in countries:
+        c["region_label"] = region_label(c["sdg_region"])
+    choices = {framework.slug: tr(framework.title)}
+    for public in Framework.objects.filter(pk__in=public_framework_ids()).order_by("loaded_at"):
+        choices[public.slug] = tr(public.title)
     context = {
+        "framework_choices": sorted(choices.items(), key=lambda pair: pair[1]),
         "data": data,
         "framework": framework,
         "figure": figure,
@@ -145,18 +188,90 @@ def benchmark(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/benchmark.html", context)
 
 
+COMPARE_SORTS = {
+    "difference": lambda i: (i["difference"] is None, -abs(i["difference"] or 0), i["code"]),
+    "code": lambda i: i["code"],
+    "a": lambda i: (i["value_a"] is None, -(i["value_a"] or 0), i["code"]),
+    "b": lambda i: (i["value_b"] is None, -(i["value_b"] or 0), i["code"]),
+}
+
+
+def _category_rows(
+    results_a: dict, results_b: dict, dimension: str
+) -> list[tuple[str, float | None, float | None]]:
+    """The top-level categories of one dimension with both assessments' scores, in the first one's order."""
+    a = {c["code"]: c for c in results_a["dimensions"].get(dimension, []) if c["parent"] is None}
+    b = {c["code"]: c for c in results_b["dimensions"].get(dimension, []) if c["parent"] is None}
+    codes = list(a) + [code for code in b if code not in a]
+    return [
+        (
+            (a.get(code) or b[code])["label"],
+            (a.get(code) or {}).get("score"),
+            (b.get(code) or {}).get("score"),
+        )
+        for code in codes
+    ]
+
+
 def compare(request: HttpRequest) -> HttpResponse:
+    """Two assessments side by side: a picker at the bare URL, then criteria and stages as charts and the
+    indicators as a sortable table."""
+    if not (request.GET.get("a") and request.GET.get("b")):
+        form = ComparePickForm(initial=request.GET.dict(), user=request.user)
+        return render(request, "reports/compare.html", {"form": form})
+    form = ComparePickForm(request.GET, user=request.user)
     try:
-        a_id, b_id = int(request.GET["a"]), int(request.GET["b"])
-    except (KeyError, ValueError):
-        raise Http404(_("Choose two assessments.")) from None
-    a, b = assessment_for(request, a_id), assessment_for(request, b_id)
+        ids = int(request.GET["a"]), int(request.GET["b"])
+    except ValueError:
+        ids = None
+    # Each assessment is checked as on its own pages (missing or refused alike), before the form's checks.
+    a, b = (assessment_for(request, pk) for pk in ids) if ids else (None, None)
+    if not form.is_valid():
+        return render(request, "reports/compare.html", {"form": form}, status=400)
     try:
         data = compare_for(a, b)
     except ComparisonError as exc:
-        return render(request, "reports/compare.html", {"error": str(exc), "a": a, "b": b}, status=400)
-    figure = comparison_figure(data["indicators"], label_a=str(a), label_b=str(b))
-    return render(request, "reports/compare.html", {"data": data, "a": a, "b": b, "figure": figure})
+        form.add_error(None, str(exc))
+        return render(request, "reports/compare.html", {"form": form}, status=400)
+    lang = get_language()
+    results_a = view_for(request.user, a, lang=lang).results
+    results_b = view_for(request.user, b, lang=lang).results
+    label_a, label_b = f"{a.round} · {a.get_kind_display()}", f"{b.round} · {b.get_kind_display()}"
+    if label_a == label_b or a.country != b.country or a.area != b.area:
+        label_a, label_b = str(a), str(b)
+    framework = Framework.objects.prefetch_related("dimensions").get(pk=a.framework_id)
+    figures = [
+        category_comparison_figure(
+            DimensionInfo(d.code, tr(d.label), d.role),
+            _category_rows(results_a, results_b, d.code),
+            label_a=label_a,
+            label_b=label_b,
+        )
+        for d in framework.dimensions.all()
+        if d.role in ("criteria", "lifecycle")
+    ]
+    same_version = a.framework_id == b.framework_id
+    sort = request.GET.get("sort", "difference")
+    sort = sort if sort in COMPARE_SORTS else "difference"
+    questions = dict(framework.indicators.values_list("code", "question"))
+    indicators = [
+        {**i, "question": tr(questions.get(i["code"]))}
+        for i in data["indicators"]
+        if i["value_a"] is not None or i["value_b"] is not None
+    ]
+    context = {
+        "form": form,
+        "data": data,
+        "a": a,
+        "b": b,
+        "label_a": label_a,
+        "label_b": label_b,
+        "figures": figures,
+        "same_version": same_version,
+        "indicators": sorted(indicators, key=COMPARE_SORTS[sort]) if same_version else [],
+        "sort": sort,
+    }
+    return render(request, "reports/compare.html", context)
 
 
 # -- Country report (PDF) -----------------------------------------------------------------------
@@ -260,11 +375,12 @@ def summary_pdf(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-@login_required
 def questionnaire_pdf(request: HttpRequest, slug: str, version: str) -> HttpResponse:
-    if not allowed(request.user, "indicators.browse_framework"):
-        raise PermissionDenied
     framework = get_object_or_404(Framework, slug=slug, version=version)
+    if not allowed(request.user, "indicators.browse_framework", framework):
+        if not request.user.is_authenticated:
+            raise Http404
+        raise PermissionDenied
     # A framework version never changes once loaded (its file's hash is in the key): render it once.
     key = f"coherence:questionnaire:{framework.pk}:{framework.source_sha256}:{get_language()}"
     pdf = cache.get(key)

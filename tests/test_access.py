@@ -19,6 +19,7 @@ from assessments.models import Assessment, Participant
 from assessments.services import action_create, evidence_add, invitation_create, session_join, session_open
 from reports.models import Report
 from tests.factories import UserFactory
+from tests.people import make_public
 
 pytestmark = pytest.mark.django_db
 Status = Assessment.Status
@@ -94,6 +95,9 @@ COORDINATOR_OPEN = {COLLECTING: {"coordinator"}}
 ANSWERING = {"respondent", "other_respondent"}
 EXPORT = {COLLECTING: {"coordinator", "reviewer"}, PUBLISHED: EVERYONE}
 RUNNING = {COLLECTING: {"facilitator", "coordinator"}}
+# The world has a public assessment of its framework (to compare with), so the framework is public at
+# every status; tests/indicators/test_views.py checks a framework that is not.
+IN_PUBLIC_USE = both(EVERYONE)
 
 TABLE: dict[str, Route] = {
     # Site shell and accounts
@@ -115,10 +119,11 @@ TABLE: dict[str, Route] = {
     "reports:benchmark_json": Route(login=False, allow=both(EVERYONE), query="?framework=small"),
     "reports:compare_json": Route(login=False, allow=VIEW),
     # The framework catalogue
-    "indicators:framework_list": Route(allow=both(SIGNED_IN), refusal=LOGIN),
+    "indicators:framework_list": Route(login=False, allow=both(EVERYONE)),
     "indicators:framework_upload": Route(allow=both({"site_admin"}), refusal=403),
-    "indicators:framework_detail": Route(allow=both(SIGNED_IN), refusal=LOGIN),
-    "indicators:framework_questionnaire": Route(allow=both(SIGNED_IN), refusal=LOGIN),
+    # A framework in use by a public assessment is public; others are for people with an account.
+    "indicators:framework_detail": Route(login=False, allow=IN_PUBLIC_USE, refusal=404),
+    "indicators:framework_questionnaire": Route(login=False, allow=IN_PUBLIC_USE, refusal=404),
     # Assessments: listing, creating, joining, importing
     "assessments:assessment_list": Route(login=False, allow=both(EVERYONE)),
     "assessments:assessment_create": Route(
@@ -191,11 +196,15 @@ TABLE: dict[str, Route] = {
     ),
     "results:data_download": Route(login=False, allow=VIEW),
     "results:summary_pdf": Route(login=False, allow=EXPORT),
-    "results:questionnaire_pdf": Route(allow=both(SIGNED_IN), refusal=LOGIN),
+    "results:questionnaire_pdf": Route(login=False, allow=IN_PUBLIC_USE, refusal=404),
     "results:checklist": Route(login=False, allow=COORDINATOR_OPEN, query="?to=review"),
     "results:trend": Route(login=False, allow=both(EVERYONE), query="?framework=small"),
     "results:benchmark": Route(login=False, allow=both(EVERYONE), query="?framework=small"),
     "results:compare": Route(login=False, allow=VIEW),
+    # The public site
+    "countries": Route(login=False, allow=both(EVERYONE)),
+    "country": Route(login=False, allow=both(EVERYONE)),
+    "methodology": Route(login=False, allow=both(EVERYONE)),
     # Workshop sessions: the facilitator's side (while answers are collected or in review)
     "assessments:session_list": Route(allow=both(PARTICIPANTS)),
     "assessments:session_detail": Route(allow=RUNNING),
@@ -330,6 +339,7 @@ def world(assessment, other_assessment, respondent_labour, coordinator, settings
         "results:report_download": {"pk": pk, "report_id": report.pk},
         "results:data_download": {"pk": pk, "what": "results", "fmt": "csv"},
         "results:trend": {"country": "XA"},
+        "country": {"code": "XA"},
         "assessments:moderation_list": {"pk": pk},
         "assessments:moderation_endorse": {"pk": pk},
         "assessments:moderation_unlist": {"pk": pk},
@@ -354,7 +364,9 @@ def world(assessment, other_assessment, respondent_labour, coordinator, settings
         "results:session_projector": {"pk": pk, "session_pk": session.pk},
         "results:session_summary": {"pk": pk, "session_pk": session.pk},
     }
-    queries = {"reports:compare_json": f"?a={pk}&b={pk}", "results:compare": f"?a={pk}&b={pk}"}
+    # Compared with a public assessment of the same framework, so that only this one's access decides.
+    public_other = make_public(other_assessment)
+    queries = {"reports:compare_json": f"?a={pk}&b={pk}", "results:compare": f"?a={pk}&b={public_other.pk}"}
     return assessment, users, kwargs, queries
 
 

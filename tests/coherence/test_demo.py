@@ -25,8 +25,10 @@ def test_load_demo_twice_creates_everything_once(demo):
     assert users.count() == len(DEMO_LOGINS)
     assert all(user.check_password(DEMO_PASSWORD) for user in users)
     assert Response.objects.count() == responses
-    assert Assessment.objects.filter(kind="self").count() == 2 * len(COUNTRIES)
+    assert Assessment.objects.filter(kind="self", area="").count() == 2 * len(COUNTRIES)
     assert Assessment.objects.filter(kind="workshop").count() == 1
+    assert Assessment.objects.filter(kind="independent").count() == 1
+    assert Assessment.objects.exclude(area="").count() == 1
 
 
 def test_only_the_demo_admin_is_staff(demo):
@@ -43,9 +45,26 @@ def test_demo_countries_are_fictional_user_assigned_codes(demo):
 def test_each_country_has_a_published_round_and_one_collecting(demo):
     for country in COUNTRIES:
         statuses = dict(
-            Assessment.objects.filter(country=country, kind="self").values_list("round", "status")
+            Assessment.objects.filter(country=country, kind="self", area="").values_list("round", "status")
         )
         assert sorted(statuses.values()) == ["collecting", "published"]
+
+
+def test_demoland_shows_an_independent_and_a_city_assessment_beside_the_official_one(demo):
+    """The union's shadow assessment and the capital's own are published and public, never official."""
+    from assessments.visibility import public_q
+
+    public = Assessment.objects.filter(public_q(), country="XA")
+    official = public.get(kind="self", area="")
+    shadow = public.get(kind="independent")
+    city = public.get(area="Belmira")
+    assert official.is_official and not shadow.is_official and not city.is_official
+    assert shadow.author_organisation == "Demoland Trade Union Confederation"
+    assert set(shadow.institutions.values_list("kind", flat=True)) == {"workers", "civil_society"}
+    # The city leaves national competences aside by consensus: not applicable, out of every figure.
+    na = city.consensus.filter(answer="na").values_list("indicator__code", flat=True)
+    assert na and all(code[:2] in {"PD", "RD", "TR"} for code in na)
+    assert not city.responses.filter(indicator__code__in=list(na)).exists()
 
 
 def test_the_demo_has_disagreements_worth_discussing(demo):

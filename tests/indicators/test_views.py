@@ -4,9 +4,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from assessments.services import assessment_create
 from indicators.models import Framework
 from indicators.services import framework_load
 from tests.frameworks import dump
+from tests.people import make_public
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +23,30 @@ def detail_url(framework, **params):
     return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 
-@pytest.mark.parametrize("name", ["framework_list", "framework_upload"])
-def test_anonymous_people_are_sent_to_sign_in(client, name):
-    response = client.get(reverse(f"indicators:{name}"))
+def test_anonymous_people_are_sent_to_sign_in_to_upload(client):
+    response = client.get(reverse("indicators:framework_upload"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_anonymous_people_cannot_read_a_framework(client, framework):
-    assert client.get(detail_url(framework)).status_code == 302
+def test_a_framework_no_public_assessment_uses_looks_missing_to_the_public(client, framework):
+    assert client.get(detail_url(framework)).status_code == 404
+    questionnaire = reverse("indicators:framework_questionnaire", args=[framework.slug, framework.version])
+    assert client.get(questionnaire).status_code == 404
+    assert detail_url(framework) not in client.get(reverse("indicators:framework_list")).text
+
+
+def test_a_framework_used_by_a_public_assessment_is_public(client, framework, coordinator):
+    assessment = assessment_create(user=coordinator, country="XA", framework=framework, round="2026")
+    client_page = client.get(detail_url(framework))
+    assert client_page.status_code == 404
+    make_public(assessment)
+    page = client.get(detail_url(framework))
+    assert page.status_code == 200
+    assert "Is C97 ratified?" in page.text
+    listing = client.get(reverse("indicators:framework_list"))
+    assert detail_url(framework) in listing.text
+    assert "Sign in" not in listing.text.split("<main", 1)[1]
 
 
 def test_a_signed_in_person_reads_the_framework_with_its_matrix(client, coordinator, framework):

@@ -82,7 +82,8 @@ def test_trend_benchmark_and_comparison_pages(client, worked):  # noqa: F811
     bench = client.get(reverse("results:benchmark") + "?framework=worked-example&country=XA")
     assert bench.status_code == 200 and 'class="table-warning"' in bench.text
     compare = client.get(reverse("results:compare") + f"?a={worked.pk}&b={worked.pk}")
-    assert compare.status_code == 200
+    assert compare.status_code == 400  # an assessment is not compared with itself
+    assert "Choose two different assessments." in compare.text
     assert client.get(reverse("results:benchmark") + "?framework=nope").status_code == 404
 
 

@@ -173,7 +173,8 @@ def test_the_blank_questionnaire_pdf_lists_every_question(client, worked, tmp_pa
     text = pdf_text(response.content, tmp_path)
     assert all(question in text for question in ("A?", "B?", "C?"))
     client.logout()
-    assert client.get(reverse("results:questionnaire_pdf", args=["worked-example", "1"])).status_code == 302
+    # the framework is not used by a public assessment: it looks missing to the public
+    assert client.get(reverse("results:questionnaire_pdf", args=["worked-example", "1"])).status_code == 404
 
 
 def test_outsiders_cannot_see_or_download_a_report(client, worked, outsider):  # noqa: F811

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.models import Assessment, Institution, Participant, Response
+from assessments.visibility import public_q
 from reports.models import Report
 from reports.services import report_generate
 
@@ -64,7 +65,7 @@ def json_problems(data, institutions: set[str], where: str = "$") -> list[str]:
 def published(db):
     call_command("load_framework", "--shipped")
     call_command("load_demo")
-    assessment = Assessment.objects.get(country="XA", status="published")
+    assessment = Assessment.objects.get(country="XA", status="published", kind="self", area="")
     # The coordinator chose to publish justifications: their text is public, never who gave them.
     Assessment.objects.filter(pk=assessment.pk).update(publish_justifications=True)
     for n, response in enumerate(Response.objects.filter(assessment=assessment).order_by("pk")[:40]):
@@ -98,18 +99,30 @@ def test_every_public_output_hides_people_and_institution_figures(client, publis
     assert institutions and people
     pk = published.pk
     codes = list(published.framework.indicators.values_list("code", flat=True)[:12])
+    shadow = Assessment.objects.get(country="XA", kind="independent")
 
     pages = [
         reverse("results:dashboard", args=[pk]),
         reverse("assessments:assessment_detail", args=[pk]),
-        reverse("results:trend", args=["XA"]) + f"?framework={published.framework.slug}",
-        reverse("results:benchmark") + f"?framework={published.framework.slug}",
         *(reverse("assessments:indicator_detail", args=[pk, code]) for code in codes),
     ]
-    for url in pages:
+    # Pages across assessments: an organisation that publishes its own assessment (the union's shadow
+    # one) is named beside that assessment's figures, by its choice; its answers inside this one are not.
+    across = [
+        reverse("results:trend", args=["XA"]) + f"?framework={published.framework.slug}",
+        reverse("results:benchmark") + f"?framework={published.framework.slug}",
+        reverse("home"),
+        reverse("countries"),
+        reverse("country", args=["XA"]),
+        reverse("results:compare") + f"?a={pk}&b={shadow.pk}",
+    ]
+    authors = set(Assessment.objects.filter(public_q()).values_list("author_organisation", flat=True))
+    assert "Demoland Trade Union Confederation" in authors & institutions
+    for url in pages + across:
         response = client.get(url)
         assert response.status_code == 200, url
-        check_lines(html_lines(response.text), institutions, people, url)
+        named = institutions - authors if url in across else institutions
+        check_lines(html_lines(response.text), named, people, url)
     justified = client.get(reverse("assessments:indicator_detail", args=[pk, codes[0]])).text
     assert "Justifications given" in justified and "recorded by" not in justified
 
