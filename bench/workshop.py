@@ -348,6 +348,7 @@ def run(label: str, phones: int, seconds_per_item: float, workers: int) -> dict:
     else:
         manage("flush", "--no-input", env=env)
     manage("migrate", "-v0", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
     manage("load_framework", "--shipped", env=env)
     script = (
         SETUP.replace("PASSWORD", repr(PASSWORD))

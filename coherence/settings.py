@@ -268,7 +268,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("STATIC_MANIFEST", not DEBUG and not ROOM)
+            if env_bool("STATIC_MANIFEST", not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -343,8 +343,10 @@ if _mail_backend.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "coherence@localhost")
 
-# A room laptop serves its static files straight from the apps (no collectstatic step before a workshop).
-WHITENOISE_USE_FINDERS = DEBUG or ROOM
+# Outside development static files are collected first (scripts/workshop.sh does it for a room laptop), so
+# whitenoise serves them with far-future caching, gzip and brotli: phones on a room's Wi-Fi fetch
+# plotly.js once, compressed.
+WHITENOISE_USE_FINDERS = DEBUG
 
 if not DEBUG and not ROOM:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

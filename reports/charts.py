@@ -133,6 +133,37 @@ def radar(categories: list[dict], *, bands: list[ChartBand] = (), no_band: str =
     )
 
 
+def radar_narrow(categories: list[dict]) -> dict:
+    """Layout changes for a phone-width radar: smaller, tighter labels that stay inside the frame."""
+    rows = [c for c in categories if c.get("parent") is None]
+    return {
+        "layout": {
+            "margin": {"l": 74, "r": 74, "t": 40, "b": 30},
+            "polar": {
+                "radialaxis": {"showticklabels": False},
+                "angularaxis": {
+                    "tickfont": {"size": 9},
+                    "tickmode": "array",
+                    "tickvals": [wrap(c["label"], 14) for c in rows],
+                    "ticktext": [wrap(c["label"], 10) for c in rows],
+                },
+            },
+        }
+    }
+
+
+def heatmap_narrow(*, row_labels: list[str], row_codes: list[str]) -> dict:
+    """Changes for a phone-width heatmap: codes for the rows, no colour bar, smaller numbers (the legend
+    and the full names are in the table under the chart)."""
+    return {
+        "layout": {
+            "margin": {"l": 40, "r": 8, "t": 40, "b": 20},
+            "yaxis": {"tickmode": "array", "tickvals": row_labels, "ticktext": row_codes},
+        },
+        "traces": [{"showscale": False, "textfont": {"size": 11, "color": "#000"}}],
+    }
+
+
 def heatmap(
     *,
     row_labels: list[str],

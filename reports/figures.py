@@ -65,12 +65,15 @@ METHOD_OF = {
 CONFIG = {"displaylogo": False, "responsive": True}
 
 
-def spec_of(fig) -> dict:
+def spec_of(fig, narrow: dict | None = None) -> dict:
     """A plotly figure as plain JSON data for the page (`uirevision` keeps zoom and legend choices
-    when a live refresh updates it)."""
+    when a live refresh updates it); `narrow` holds the changes charts.js applies on a phone-width
+    screen ({"layout": {...}, "traces": [{...}, ...]})."""
     spec = json.loads(pio.to_json(fig, validate=False))
     spec.setdefault("layout", {})["uirevision"] = "keep"
     spec["config"] = CONFIG
+    if narrow:
+        spec["narrow"] = narrow
     return spec
 
 
@@ -119,7 +122,10 @@ def dashboard_figures(
                 labels[criteria],
                 _("Score of each %(dimension)s, 0 to 100, coloured by band.")
                 % {"dimension": labels[criteria].lower()},
-                spec_of(charts.radar(categories, bands=bands, no_band=no_band_label())),
+                spec_of(
+                    charts.radar(categories, bands=bands, no_band=no_band_label()),
+                    charts.radar_narrow(categories),
+                ),
                 headers,
                 rows,
             )
@@ -148,7 +154,8 @@ def dashboard_figures(
                         bands=bands,
                         hover_rows=row_labels,
                         hover_columns=column_labels,
-                    )
+                    ),
+                    charts.heatmap_narrow(row_labels=axis_rows, row_codes=matrix["row_codes"]),
                 ),
                 [
                     "",

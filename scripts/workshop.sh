@@ -12,6 +12,7 @@ port=${PORT:-8000}
 
 echo "==> Preparing the database"
 $py manage.py migrate --noinput -v0
+$py manage.py collectstatic --noinput -v0
 $py manage.py load_framework --shipped
 if [ "${DEMO:-1}" = "1" ]; then $py manage.py load_demo; fi
 

@@ -41,8 +41,10 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "shown_groups": page.groups if position is None else [page.groups[position]],
             "selected_group": group if position is not None else "",
-            "previous_group": codes[position - 1] if position else None,
-            "next_group": codes[position + 1] if position is not None and position + 1 < len(codes) else None,
+            "previous_group": page.groups[position - 1] if position else None,
+            "next_group": page.groups[position + 1]
+            if position is not None and position + 1 < len(codes)
+            else None,
             "by": by,
             "can_score": can_score,
         },

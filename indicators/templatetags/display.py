@@ -1,7 +1,9 @@
 """Template filters for figures and dates as people read them (`indicators.display`): `score`,
-`percent`, `long_date`. Every page and report uses these, never floatformat or widthratio."""
+`percent`, `long_date`, and `colon` after a label. Every page and report uses these, never floatformat
+or widthratio."""
 
 from django import template
+from django.utils.translation import get_language
 
 from indicators import display
 
@@ -26,3 +28,9 @@ def long_date(value, lang=None) -> str:
 @register.filter
 def long_datetime(value, lang=None) -> str:
     return display.long_datetime(value, lang)
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label, as the reader's language writes it (French: a non-breaking space first)."""
+    return "\u00a0:" if (get_language() or "").startswith("fr") else ":"

@@ -1,5 +1,7 @@
 """Assessment pages do what their people need: create, set up, invite, score, agree, move on."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -338,6 +340,9 @@ def test_the_scoring_page_shows_one_group_at_a_time_when_asked(client, assessmen
     url = reverse("assessments:score", args=[assessment.pk])
     page = client.get(url + "?group=SD")
     assert [g.category.code for g in page.context["shown_groups"]] == ["SD"]
-    assert page.context["previous_group"] == "RL" and page.context["next_group"] is None
+    assert page.context["previous_group"].category.code == "RL" and page.context["next_group"] is None
+    # the button is named after the group it leads to, and the overall progress is on the page
+    assert re.search(r'rel="prev"[^>]*>.*Previous.*Rule of law</a>', page.text, re.S)
+    assert 'id="progress-overall"' in page.text
     assert 'id="card-RL-01"' not in page.text and 'id="card-SD-01"' in page.text
     assert len(client.get(url + "?group=nope").context["shown_groups"]) == 2

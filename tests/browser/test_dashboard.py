@@ -58,7 +58,14 @@ def test_a_new_answer_moves_the_criterion_score_on_the_dashboard(
 
 
 def test_every_results_page_draws_locally_at_desktop_and_phone_widths(
-    page: Page, live_server, assessment, coordinator, reviewer, respondent_labour, screenshot_dir
+    page: Page,
+    live_server,
+    assessment,
+    other_assessment,
+    coordinator,
+    reviewer,
+    respondent_labour,
+    screenshot_dir,
 ):
     from assessments.services import response_set
     from tests.people import participant_of
@@ -73,12 +80,17 @@ def test_every_results_page_draws_locally_at_desktop_and_phone_widths(
         expected_version=0,
     )
     make_public(assessment, official=True)
+    make_public(other_assessment, official=True)
     hosts = set()
     page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
     pages = {
         "trend": ("/en/results/countries/XA/?framework=small", "chart-trend", 1),
         "benchmark": ("/en/results/benchmark/?framework=small&country=XA", "chart-benchmark", 1),
-        "compare": (f"/en/results/compare/?a={assessment.pk}&b={assessment.pk}", "chart-comparison", 2),
+        "compare": (
+            f"/en/results/compare/?a={assessment.pk}&b={other_assessment.pk}",
+            "chart-compare-criterion",
+            2,
+        ),
     }
     for name, (path, chart, traces) in pages.items():
         for width, suffix in ((1280, ""), (390, "-phone")):

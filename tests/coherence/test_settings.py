@@ -1,6 +1,7 @@
 """Settings: production variables pass Django's deployment check; bad values fail loudly."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -128,6 +129,7 @@ def test_a_room_server_on_all_interfaces_answers_phones_on_its_lan_address(tmp_p
     lan = addresses[0]
     env = room_env(tmp_path)
     assert manage("migrate", "-v0", env=env).returncode == 0
+    assert manage("collectstatic", "--noinput", "-v0", env=env).returncode == 0  # as scripts/workshop.sh
     with socket.socket() as probe:
         probe.bind(("0.0.0.0", 0))
         port = probe.getsockname()[1]
@@ -156,7 +158,15 @@ def test_a_room_server_on_all_interfaces_answers_phones_on_its_lan_address(tmp_p
                 time.sleep(0.1)
         else:
             pytest.fail(f"the server did not answer on {url}")
-        assert page.status == 200 and b"Join a workshop session" in page.read()
+        html = page.read().decode()
+        assert page.status == 200 and "Join a workshop session" in html
+        # Static files come compressed (brotli for a browser that accepts it) and cached for good.
+        css = re.search(r'href="(/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]+\.css)"', html).group(1)
+        request = urllib.request.Request(f"http://{lan}:{port}{css}", headers={"Accept-Encoding": "br, gzip"})
+        with urllib.request.urlopen(request, timeout=10) as static:
+            static.read()  # a sync worker serves one connection at a time: finish this one
+        assert static.headers["Content-Encoding"] == "br"
+        assert "immutable" in static.headers["Cache-Control"]
         # A name this machine does not have is still refused (Host header checks stay on).
         forged = urllib.request.Request(url, headers={"Host": "attacker.example"})
         with pytest.raises(urllib.error.HTTPError) as refused:

@@ -4,24 +4,52 @@
 (function () {
   "use strict";
 
+  var NARROW = 520; // below this width (a phone), a chart takes its `narrow` changes
+
+  function merge(target, changes) {
+    Object.keys(changes).forEach(function (key) {
+      var value = changes[key];
+      if (value && typeof value === "object" && !Array.isArray(value) &&
+          target[key] && typeof target[key] === "object" && !Array.isArray(target[key])) {
+        merge(target[key], value);
+      } else {
+        target[key] = value;
+      }
+    });
+    return target;
+  }
+
   function draw(root) {
     if (!window.Plotly) return;
     (root || document).querySelectorAll("[data-figure]").forEach(function (canvas) {
       var block = document.getElementById(canvas.getAttribute("data-figure"));
       if (!block) return;
       var spec = JSON.parse(block.textContent);
-      window.Plotly.react(canvas, spec.data || [], spec.layout || {}, spec.config || {});
+      var data = spec.data || [], layout = spec.layout || {};
+      var narrow = Boolean(spec.narrow) && canvas.clientWidth < NARROW;
+      if (narrow) {
+        merge(layout, spec.narrow.layout || {});
+        (spec.narrow.traces || []).forEach(function (changes, i) { if (data[i]) merge(data[i], changes); });
+      }
+      window.Plotly.react(canvas, data, layout, spec.config || {});
       canvas.setAttribute("data-drawn", block.getAttribute("data-version") || "1");
+      canvas.setAttribute("data-narrow", narrow ? "1" : "0");
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   // After a live refresh the chart elements themselves are kept (hx-preserve), their data is new.
   document.addEventListener("htmx:afterSettle", function () { draw(document); });
+  var resizing = null;
   window.addEventListener("resize", function () {
     if (!window.Plotly) return;
-    document.querySelectorAll("[data-figure][data-drawn]").forEach(function (canvas) {
-      window.Plotly.Plots.resize(canvas);
-    });
+    clearTimeout(resizing);
+    resizing = setTimeout(function () {
+      document.querySelectorAll("[data-figure][data-drawn]").forEach(function (canvas) {
+        var narrow = canvas.clientWidth < NARROW ? "1" : "0";
+        if (canvas.getAttribute("data-narrow") !== narrow) draw(canvas.parentNode);
+        else window.Plotly.Plots.resize(canvas);
+      });
+    }, 150);
   });
 })();
