@@ -171,6 +171,11 @@ def _answer_sheet(sheet, title: str, headers: dict[int, str], lists: layout.List
         sheet.add_data_validation(validation)
         letter = layout.column_letter(column)
         validation.add(f"{letter}{layout.FIRST_ROW}:{letter}{last}")
+    # Printed (to pass around on paper too): landscape, the columns on one page's width, headers repeated.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
     # Only the answer cells can be edited; columns and rows may still be resized.
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
@@ -261,6 +266,8 @@ def _cover(sheet, assessment, participant, kind, now, levels, lang) -> None:
         if font:
             cell.font = font
     sheet.column_dimensions["A"].width = 110
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.protection.sheet = True
 
 

@@ -3,6 +3,7 @@ what the written workbook holds (protection, lists, typed text, the hidden sheet
 
 import io
 import zipfile
+from datetime import datetime
 
 import pytest
 
@@ -394,3 +395,23 @@ def test_applying_is_refused_outside_collection_and_for_people_who_do_not_score(
     with pytest.raises(AssessmentError):
         workbook_apply(assessment=assessment, participant=lina, user=lina.user, raw=raw, choices={})
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (True, True),
+        (3.0, False),  # a number typed as 3 or 3.0 is the level code 3
+        (2.5, True),
+        (datetime(2026, 1, 1), True),
+        ("   ", False),  # blank: no answer
+        ("x" * 40_000, True),
+    ],
+)
+def test_any_value_in_an_answer_cell_is_read_or_refused_never_an_error(
+    assessment, lina, book, value, problem
+):
+    fill(book, "RL-01", level=value)
+    fill(book, "SD-01", level="1 · L1", justification=value)
+    preview = preview_of(assessment, lina, to_bytes(book))
+    assert bool(preview.problems) == problem, [str(p) for p in preview.problems]
