@@ -13,17 +13,13 @@ transaction: a bundle with any problem writes nothing, and every problem is list
 
 import io
 import json
-import uuid
 import zipfile
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import cache
 from pathlib import Path, PurePosixPath
 
 import jsonschema
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -623,47 +619,3 @@ def _people(assessment, data, institutions, user, enrol: set[str]):
                 ),
             )
     return participants, users
-
-
-# -- Bundles waiting for confirmation -------------------------------------------------------------
-
-PENDING_DIR = "imports"
-PENDING_HOURS = 24
-
-
-def pending_save(user, raw: bytes) -> str:
-    """Keep an uploaded bundle until its importer confirms (or for a day); returns its token."""
-    pending_clean()
-    token = uuid.uuid4().hex
-    default_storage.save(f"{PENDING_DIR}/{user.pk}/{token}", ContentFile(raw))
-    return token
-
-
-def pending_read(user, token: str) -> bytes | None:
-    """The bundle this person uploaded under `token`, or None (someone else's tokens are never found)."""
-    if not isinstance(token, str) or not token.isalnum() or len(token) != 32:
-        return None
-    name = f"{PENDING_DIR}/{user.pk}/{token}"
-    if not default_storage.exists(name):
-        return None
-    with default_storage.open(name, "rb") as handle:
-        return handle.read()
-
-
-def pending_delete(user, token: str) -> None:
-    if isinstance(token, str) and token.isalnum():
-        default_storage.delete(f"{PENDING_DIR}/{user.pk}/{token}")
-
-
-def pending_clean() -> None:
-    """Forget bundles left unconfirmed for more than a day."""
-    limit = timezone.now() - timedelta(hours=PENDING_HOURS)
-    try:
-        folders, _files = default_storage.listdir(PENDING_DIR)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    for folder in folders:
-        for name in default_storage.listdir(f"{PENDING_DIR}/{folder}")[1]:
-            path = f"{PENDING_DIR}/{folder}/{name}"
-            if default_storage.get_modified_time(path) < limit:
-                default_storage.delete(path)

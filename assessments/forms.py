@@ -349,3 +349,70 @@ class SessionActionForm(forms.Form):
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = institutions
+
+
+# -- The offline workbook -------------------------------------------------------------------------
+
+
+class WorkbookDownloadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Whose answers"), widget=forms.RadioSelect, initial="participant")
+    by = forms.ChoiceField(
+        label=_("One sheet per"),
+        choices=[("criterion", _("criterion")), ("stage", _("life-cycle stage"))],
+        widget=forms.RadioSelect,
+        initial="criterion",
+    )
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            ("participant", _("Mine: only I can upload it")),
+            (
+                "institution",
+                _("My institution's (%(name)s): any of its respondents can upload it, as their answers")
+                % {"name": institution.name if institution else "—"},
+            ),
+        ]
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(label=_("Filled workbook (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.WORKBOOK_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The workbook is larger than %(size)s.")
+                % {"size": filesizeformat(settings.WORKBOOK_MAX_BYTES)}
+            )
+        return upload.read()
+
+
+class WorkbookConfirmForm(forms.Form):
+    """Confirm a workbook's preview: `fingerprint` is the preview shown; each conflict needs a choice."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, conflicts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict_fields = []
+        for change in conflicts:
+            name = f"conflict_{change.code}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("Which answer?"),
+                choices=[
+                    ("keep", _("Keep the server's answer: %(text)s") % {"text": change.current_text}),
+                    ("take", _("Take the workbook's answer: %(text)s") % {"text": change.workbook_text}),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose which answer to keep.")},
+            )
+            self.conflict_fields.append((change, name))
+
+    @property
+    def conflict_rows(self) -> list:
+        """(change, bound field) for each conflict, for the template."""
+        return [(change, self[name]) for change, name in self.conflict_fields]
+
+    def choices(self) -> dict[str, str]:
+        return {change.code: self.cleaned_data[name] for change, name in self.conflict_fields}

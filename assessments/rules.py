@@ -145,6 +145,8 @@ rules.add_perm("assessments.delete_assessment", is_coordinator & is_open)
 rules.add_perm("assessments.open_scoring", answers_for_an_institution)
 # Answering: respondents (and coordinators who answer for an institution) while collecting.
 rules.add_perm("assessments.score_assessment", answers_for_an_institution & is_collecting)
+# The offline workbook (download, upload, confirm): exactly who may score now, since an upload scores.
+rules.add_perm("assessments.use_workbook", answers_for_an_institution & is_collecting)
 rules.add_perm(
     "assessments.upload_evidence", (is_respondent | is_coordinator | is_facilitator) & evidence_time
 )

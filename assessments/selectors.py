@@ -268,7 +268,16 @@ def _evidence_history(assessment: Assessment, indicator: Indicator) -> list[Hist
         else:
             continue
         seen.add(record.id)
-        entries.append(HistoryEntry(record.history_date, record.history_user, "evidence", "", [change]))
+        entries.append(
+            HistoryEntry(
+                record.history_date,
+                record.history_user,
+                "evidence",
+                "",
+                [change],
+                record.history_change_reason or "",
+            )
+        )
     return entries
 
 

@@ -10,6 +10,7 @@ from assessments.views import (
     moderation,
     scoring,
     setup,
+    workbooks,
     workflow,
     workshops,
 )
@@ -62,6 +63,10 @@ urlpatterns = [
     path("<int:pk>/score/", scoring.score, name="score"),
     path("<int:pk>/score/<str:code>/", scoring.response_save, name="response_save"),
     path("<int:pk>/score/<str:code>/card/", scoring.score_card, name="score_card"),
+    # The offline workbook: download, upload, preview and confirm
+    path("<int:pk>/workbook/", workbooks.workbook, name="workbook"),
+    path("<int:pk>/workbook/download/", workbooks.workbook_download, name="workbook_download"),
+    path("<int:pk>/workbook/<str:token>/", workbooks.workbook_preview_page, name="workbook_preview"),
     # One indicator within an assessment: answers, consensus, history
     path("<int:pk>/indicators/<str:code>/", indicators.indicator_detail, name="indicator_detail"),
     path("<int:pk>/indicators/<str:code>/consensus/", indicators.consensus_save, name="consensus_save"),

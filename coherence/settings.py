@@ -301,6 +301,10 @@ FRAMEWORK_MAX_NODES = env_int("FRAMEWORK_MAX_NODES", 500_000)
 ARCHIVE_MAX_MEMBERS = env_int("ARCHIVE_MAX_MEMBERS", 5_000)
 ARCHIVE_MAX_EXPANDED_BYTES = env_int("ARCHIVE_MAX_EXPANDED_BYTES", 500 * 1024 * 1024)
 ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 200)
+# An uploaded questionnaire workbook (XLSX), and the rows read from its answer sheets, all sheets together
+# (a framework has 60-120 indicators; the cap stops a sheet padded with a million rows).
+WORKBOOK_MAX_BYTES = env_int("WORKBOOK_MAX_BYTES", 10 * 1024 * 1024)
+WORKBOOK_MAX_ROWS = env_int("WORKBOOK_MAX_ROWS", 2_000)
 # Free text in an answer, a consensus rationale or an action.
 ANSWER_TEXT_MAX_CHARS = env_int("ANSWER_TEXT_MAX_CHARS", 20_000)
 # How often a dashboard whose answers are still coming in refreshes itself.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Coherence needs on a Debian machine, idempotently:
 #   scripts/setup.sh app    Debian libraries, a Python >= 3.12 virtualenv in .venv, runtime requirements
-#   scripts/setup.sh test   the same plus test tools: requirements-dev, chromium, PostgreSQL, poppler
+#   scripts/setup.sh test   the same plus test tools: requirements-dev, chromium, PostgreSQL, poppler,
+#                           LibreOffice Calc (headless: the workbook's round trip through LibreOffice)
 # Each step is skipped when already done, so running it again is quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ as_root() {
 
 apt_packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium)
 if [ "$profile" = test ]; then
-  apt_packages+=(libatomic1 poppler-utils postgresql)
+  apt_packages+=(libatomic1 poppler-utils postgresql libreoffice-calc-nogui)
 fi
 
 missing=()

@@ -14,9 +14,11 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from assessments.bundle import bundle_export, pending_save
+from assessments.bundle import bundle_export
 from assessments.models import Assessment, Participant
+from assessments.pending import pending_save
 from assessments.services import action_create, evidence_add, invitation_create, session_join, session_open
+from assessments.workbook import workbook_build
 from reports.models import Report
 from tests.factories import UserFactory
 from tests.people import make_public
@@ -167,6 +169,12 @@ TABLE: dict[str, Route] = {
         "post", allow={COLLECTING: ANSWERING}, htmx=True, data={"answer": "level:2", "version": 0}
     ),
     "assessments:score_card": Route(allow=both(ANSWERING)),
+    # The offline workbook: who may score now; the preview is the uploader's own (404 to anyone else)
+    "assessments:workbook": Route(allow={COLLECTING: ANSWERING}),
+    "assessments:workbook_download": Route(allow={COLLECTING: ANSWERING}),
+    "assessments:workbook_preview": Route(
+        allow={COLLECTING: {"respondent"}}, special={(COLLECTING, "other_respondent"): 404}
+    ),
     # One indicator: answers, consensus
     "assessments:indicator_detail": Route(login=False, allow=VIEW),
     "assessments:consensus_save": Route(
@@ -296,6 +304,13 @@ def world(assessment, other_assessment, respondent_labour, coordinator, settings
     )
     report.file.save("r.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     token = pending_save(coordinator, bundle_export(assessment, with_files=False))
+    lina = Participant.objects.get(assessment=assessment, user=respondent_labour)
+    workbook_token = pending_save(
+        respondent_labour,
+        workbook_build(assessment=assessment, participant=lina),
+        kind="workbooks",
+        scope=str(assessment.pk),
+    )
     facilitator = Participant.objects.get(assessment=assessment, role="facilitator").user
     session = session_open(assessment=assessment, user=facilitator, title="Room", codes=["RL-01", "SD-01"])
     guest = session_join(session=session, user=None, institution=labour, name="Gina Guest")
@@ -330,6 +345,7 @@ def world(assessment, other_assessment, respondent_labour, coordinator, settings
         "assessments:participant_remove": {"pk": pk, "participant_pk": people["omar"].pk},
         "assessments:response_save": {"pk": pk, "code": "RL-01"},
         "assessments:score_card": {"pk": pk, "code": "RL-01"},
+        "assessments:workbook_preview": {"pk": pk, "token": workbook_token},
         "assessments:indicator_detail": {"pk": pk, "code": "RL-01"},
         "assessments:consensus_save": {"pk": pk, "code": "RL-01"},
         "assessments:evidence_file": {"pk": pk, "evidence_pk": document.pk},

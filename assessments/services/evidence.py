@@ -102,8 +102,11 @@ def evidence_add(
     effective_date=None,
     file=None,
     url: str = "",
+    source_of_change: str = "",
 ) -> Evidence:
-    """Add a file or a link as evidence for some indicators. A refused file leaves nothing behind."""
+    """Add a file or a link as evidence for some indicators. A refused file leaves nothing behind.
+    `source_of_change` says where it came from when not the evidence form ("workbook"), for the history
+    (`source` is the evidence's own source: who issued it)."""
     if not allowed(user, "assessments.upload_evidence", assessment):
         raise AssessmentError(_("You cannot add evidence to this assessment now."))
     evidence = evidence_build(
@@ -118,6 +121,8 @@ def evidence_add(
         url=url,
     )
     evidence._history_user = user
+    if source_of_change:
+        evidence._change_reason = source_of_change
     try:
         evidence.save()
         evidence.indicators.set(indicators)

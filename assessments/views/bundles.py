@@ -15,11 +15,9 @@ from assessments.bundle import (
     bundle_export,
     bundle_import,
     bundle_read,
-    pending_delete,
-    pending_read,
-    pending_save,
 )
 from assessments.forms import BundleConfirmForm, BundleUploadForm
+from assessments.pending import pending_delete, pending_read, pending_save
 from assessments.rules import allowed
 
 

@@ -61,6 +61,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": selectors.assessment_actions(assessment=assessment),
         "can_manage_actions": allowed(user, "assessments.manage_actions", assessment),
         "can_run_sessions": allowed(user, "assessments.run_sessions", assessment),
+        "can_use_workbook": allowed(user, "assessments.use_workbook", assessment),
     }
     if allowed(user, "assessments.view_responses", assessment):
         context["participants"] = selectors.participant_progress(assessment=assessment)

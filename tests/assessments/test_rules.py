@@ -42,6 +42,7 @@ EXPECTED = {
     "assessments.delete_assessment": only({"coordinator"}, OPEN),
     "assessments.open_scoring": only({"respondent", "other_respondent"}, ALL),
     "assessments.score_assessment": only({"respondent", "other_respondent"}, {S.COLLECTING}),
+    "assessments.use_workbook": only({"respondent", "other_respondent"}, {S.COLLECTING}),
     "assessments.upload_evidence": only(
         {"respondent", "other_respondent", "coordinator", "facilitator"}, {S.COLLECTING, S.REVIEW}
     ),
