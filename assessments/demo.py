@@ -89,9 +89,12 @@ def demo_load(*, countries: list[str] | None = None) -> int:
 
 
 def demo_country_load(*, data: dict, users: dict) -> None:
-    framework = Framework.objects.filter(slug=data["framework"]).order_by("-loaded_at").first()
+    versions = Framework.objects.filter(slug=data["framework"]).order_by("-loaded_at")
+    if data.get("framework_version"):
+        versions = versions.filter(version=data["framework_version"])
+    framework = versions.first()
     if framework is None:
-        raise ValueError(f"Load the framework {data['framework']} before the demo data")
+        raise ValueError(f"Load the framework {data['framework']} {data.get('framework_version', '')} first")
     if Assessment.objects.filter(country=data["country"], is_demo=True).exists():
         return
     country = data["country"]

@@ -235,6 +235,7 @@ class _Checker:
             for target in targets:
                 if target not in codes:
                     self.add(path, _("unknown indicator %(code)s in this version") % {"code": target})
+            self.text((*path, "note"), link.get("note"))
 
     def text(self, path: Path_, value: dict | None, *, required: bool = False) -> None:
         if value is None:

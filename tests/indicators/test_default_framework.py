@@ -7,15 +7,15 @@ import pytest
 
 from indicators.loader import framework_parse
 
-PATH = (
-    Path(__file__).resolve().parents[2] / "indicators" / "frameworks" / "ilo-labour-migration-governance.yaml"
-)
+SHIPPED = Path(__file__).resolve().parents[2] / "indicators" / "frameworks"
 LANGUAGES = ["en", "fr", "es"]
 
 
-@pytest.fixture(scope="module")
-def framework() -> dict:
-    return framework_parse(PATH.read_text(encoding="utf-8"))
+@pytest.fixture(scope="module", params=["1.0", "1.1"])
+def framework(request) -> dict:
+    """Both shipped versions: 1.0 stays loadable for the assessments made on it."""
+    path = SHIPPED / f"ilo-labour-migration-governance-{request.param}.yaml"
+    return framework_parse(path.read_text(encoding="utf-8"))
 
 
 def categories(framework, dimension):
