@@ -16,10 +16,12 @@ from django.db import transaction
 from assessments import services
 from assessments.models import Answer, Assessment, Participant
 from assessments.services import AnswerRow, ConsensusRow
-from indicators.models import Framework
+from indicators.instruments import ratifications_import
+from indicators.models import Framework, Instrument, Ratification
 
 DEMO_PASSWORD = "coherence-demo"
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+DEMO_COUNTRIES = ("XA", "XB", "XC")
 Role = Participant.Role
 Status = Assessment.Status
 
@@ -85,6 +87,11 @@ def demo_load(*, countries: list[str] | None = None) -> int:
     for path in sorted(DATA_DIR.glob("*.yaml")):
         if countries is None or path.stem in countries:
             demo_country_load(data=yaml.safe_load(path.read_text(encoding="utf-8")), users=users)
+    # The demo countries' ratification records (fictional, like the countries), through the same import.
+    if Instrument.objects.exists() and not Ratification.objects.filter(country__in=DEMO_COUNTRIES).exists():
+        ratifications_import(
+            text=(DATA_DIR / "ratifications.csv").read_text(encoding="utf-8"), user=users["admin"]
+        )
     return created
 
 

@@ -2,10 +2,23 @@
 
 import re
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import Band, Category, Dimension, Framework, Indicator, Level, Reference
+from indicators.instruments import ratification_problems, ratification_set
+from indicators.models import (
+    Band,
+    Category,
+    Dimension,
+    Framework,
+    Indicator,
+    Instrument,
+    Level,
+    Ratification,
+    Reference,
+)
 from indicators.services import FrameworkError, framework_new_version
 from indicators.text import tr
 
@@ -136,3 +149,71 @@ class ReferenceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    """The catalogue is data (indicators/catalogue/instruments.yaml): read here, changed by its file."""
+
+    list_display = ["code", "short_title", "kind", "year", "depositary", "fundamental"]
+    list_filter = ["kind", "depositary", "fundamental"]
+    search_fields = ["code"]
+
+    @admin.display(description=_("title"))
+    def short_title(self, obj):
+        return tr(obj.short) or tr(obj.title)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RatificationForm(forms.ModelForm):
+    """A record entered by hand gets the same checks as an imported one."""
+
+    class Meta:
+        model = Ratification
+        fields = ["country", "instrument", "status", "date", "source_url", "source_date"]
+
+    def clean(self):
+        data = super().clean()
+        problems = ratification_problems(
+            country=str(data.get("country") or ""),
+            instrument=data.get("instrument"),
+            status=data.get("status") or "",
+            when=data.get("date"),
+            source_url=data.get("source_url") or "",
+            source_date=data.get("source_date"),
+        )
+        for column, message in problems:
+            field = column if column in self.fields else None
+            if field is None or field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+
+@admin.register(Ratification)
+class RatificationAdmin(SimpleHistoryAdmin):
+    form = RatificationForm
+    list_display = ["country", "instrument", "status", "date", "source_date"]
+    list_filter = ["status", "instrument", "country"]
+    search_fields = ["instrument__code"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        record = ratification_set(
+            country=str(data["country"]),
+            instrument=data["instrument"],
+            status=data["status"],
+            when=data.get("date"),
+            source_url=data["source_url"],
+            source_date=data["source_date"],
+            user=request.user,
+            reason="entered by a site administrator",
+        )
+        obj.pk = record.pk

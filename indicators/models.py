@@ -1,5 +1,7 @@
 """The framework catalogue: frameworks, their scale and bands, dimensions, categories and indicators.
 
+Also the instruments catalogue (international instruments) and each country's ratification records.
+
 Every human-readable field is a JSON mapping from language code to text ({"en": ..., "fr": ...}),
 read through `indicators.text.tr` so that a missing translation falls back to the framework's
 default language. Rows are written only by the loader (`indicators.services.framework_load`).
@@ -9,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from indicators.text import tr
 from indicators.validators import validate_web_link
@@ -228,3 +232,73 @@ class Indicator(models.Model):
         for category in self.categories.all():
             result.setdefault(category.dimension.code, []).append(category)
         return result
+
+
+class Instrument(models.Model):
+    """An international instrument whose ratification is recorded per country (the instruments
+    catalogue, `indicators/catalogue/instruments.yaml`, loaded by `manage.py load_instruments`)."""
+
+    class Kind(models.TextChoices):
+        ILO_CONVENTION = "ilo-convention", _("ILO convention")
+        ILO_PROTOCOL = "ilo-protocol", _("ILO protocol")
+        UN_TREATY = "un-treaty", _("UN treaty")
+        UN_PROTOCOL = "un-protocol", _("UN protocol")
+
+    class Depositary(models.TextChoices):
+        ILO = "ilo-normlex", _("ILO (NORMLEX)")
+        UN = "untc", _("United Nations (Treaty Collection)")
+
+    code = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    depositary = models.CharField(max_length=20, choices=Depositary.choices)
+    title = models.JSONField()
+    short = models.JSONField(default=dict)
+    fundamental = models.BooleanField(default=False)
+    url = models.URLField(blank=True, validators=[validate_web_link])
+    position = models.PositiveSmallIntegerField(default=0)
+    catalogue_version = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {tr(self.short) or tr(self.title)}"
+
+    @property
+    def can_be_signed(self) -> bool:
+        """ILO conventions are ratified, never signed; UN treaties are signed, then ratified."""
+        return self.depositary == self.Depositary.UN
+
+
+class Ratification(models.Model):
+    """A country's status on one instrument, as a dated public source records it (never a guess)."""
+
+    class Status(models.TextChoices):
+        RATIFIED = "ratified", _("Ratified")
+        SIGNED = "signed", _("Signed, not ratified")
+        NOT_RATIFIED = "not-ratified", _("Not ratified")
+        DENOUNCED = "denounced", _("Denounced")
+
+    country = CountryField(_("country"))
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="ratifications")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("Of ratification, signature or denunciation.")
+    )
+    source_url = models.URLField(_("source"), validators=[validate_web_link])
+    source_date = models.DateField(_("source consulted on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country", "instrument__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "instrument"], name="ratification_one_per_country")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country.code} {self.instrument.code}: {self.get_status_display()}"

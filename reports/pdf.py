@@ -16,6 +16,7 @@ from weasyprint.urls import URLFetcher
 
 from assessments.models import Action, Assessment
 from assessments.visibility import PARTICIPANTS, AssessmentView
+from indicators.instruments import country_statuses
 from indicators.text import tr
 from reports import analysis, charts
 from reports.results import assessment_view
@@ -135,7 +136,9 @@ def report_context(
         {**g, "question": tr(indicators[g["code"]].question, lang)} for g in results["priority_gaps"][:15]
     ]
     progress(80, "layout")
+    references = list(framework.references.values_list("code", flat=True))
     return {
+        "ratifications": country_statuses(assessment.country.code, references),
         "assessment": assessment,
         "framework": framework,
         "results": results,

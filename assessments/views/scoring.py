@@ -17,6 +17,7 @@ from assessments.forms import (
 from assessments.models import Assessment
 from assessments.rules import allowed
 from assessments.services import AssessmentError, StaleEdit
+from indicators.instruments import indicator_statuses
 
 Status = Assessment.Status
 
@@ -47,6 +48,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "by": by,
             "can_score": can_score,
+            "instrument_statuses": indicator_statuses(assessment.framework, assessment.country.code),
         },
     )
 
@@ -118,5 +120,6 @@ def score_card(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "item": item,
             "page": page,
             "can_score": allowed(request.user, "assessments.score_assessment", assessment),
+            "instrument_statuses": indicator_statuses(assessment.framework, assessment.country.code),
         },
     )

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from indicators.instruments import CATALOGUE, instruments_load
 from indicators.loader import FrameworkInvalid
 from indicators.services import framework_load
 
@@ -43,5 +44,9 @@ class Command(BaseCommand):
             framework = result.framework
             state = "loaded" if result.created else "already loaded, unchanged"
             self.stdout.write(f"{path}: {framework.slug} {framework.version} {state}")
+        if shipped:
+            # The instruments catalogue ships with the frameworks: their references name its instruments.
+            count = instruments_load(text=CATALOGUE.read_text(encoding="utf-8"))
+            self.stdout.write(f"{CATALOGUE}: {count} instruments loaded")
         if failed:
             raise CommandError(f"{failed} framework file(s) not loaded")
