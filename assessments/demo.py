@@ -124,6 +124,12 @@ def demo_country_load(*, data: dict, users: dict) -> None:
     previous = _published_round(
         data, framework, data["previous_round"], data["previous"], respondents, users, previous=earlier
     )
+    if data.get("next_version_round"):
+        spec = data["next_version_round"]
+        newer = Framework.objects.filter(slug=data["framework"], version=spec["framework_version"]).first()
+        if newer is not None:
+            carried = _carried_levels(data["previous"], newer)
+            _published_round(data, newer, spec["round"], carried, respondents, users, previous=previous)
 
     current = _assessment(data, framework, data["current_round"], respondents, users, previous=previous)
     _move(current, Status.COLLECTING, coordinator)
@@ -221,6 +227,25 @@ def _published_round(data, framework, round_, agreed, respondents, users, previo
     _move(assessment, Status.PUBLISHED, coordinator)
     services.assessment_endorse(assessment=assessment, user=users["admin"])
     return assessment
+
+
+def _carried_levels(agreed: dict, newer: Framework) -> dict:
+    """Levels for a round on a newer framework version: each indicator at the mean level of the earlier
+    indicators its continuity map names (one in four a level higher: some progress), the others near the
+    middle of the earlier round's levels."""
+    sources: dict[str, list[str]] = {}
+    for old, link in (newer.continuity.get("indicators") or {}).items():
+        for target in link.get("to", []):
+            sources.setdefault(target, []).append(old)
+    levels = sorted(agreed.values())
+    middle = levels[len(levels) // 2] if levels else 2
+    carried = {}
+    for code in newer.indicators.values_list("code", flat=True):
+        before = [agreed[old] for old in sources.get(code, []) if old in agreed]
+        wobble = zlib.crc32(f"{newer.version}:{code}".encode()) % 4
+        base = round(sum(before) / len(before)) if before else middle + (wobble == 3) - (wobble == 0)
+        carried[code] = max(0, min(4, base + (wobble == 1)))
+    return carried
 
 
 def _beside(data, spec, framework, respondents, users) -> Assessment:

@@ -152,7 +152,14 @@ class ActionForm(forms.ModelForm):
 
 class NextRoundForm(forms.Form):
     round = forms.CharField(label=_("Round"), max_length=40)
-    framework = forms.ModelChoiceField(label=_("Framework version"), queryset=Framework.objects.none())
+    framework = forms.ModelChoiceField(
+        label=_("Framework version"),
+        queryset=Framework.objects.none(),
+        help_text=_(
+            "On a newer version, open actions follow their indicators through the version's continuity map, "
+            "and people see last round's answer to each question that stayed the same as a reminder."
+        ),
+    )
 
     def __init__(self, *args, assessment: Assessment, **kwargs):
         super().__init__(*args, **kwargs)

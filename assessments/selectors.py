@@ -293,3 +293,46 @@ def assessment_evidence(*, assessment: Assessment, indicator: Indicator | None =
     if indicator is not None:
         evidence = evidence.filter(indicators=indicator)
     return list(evidence)
+
+
+@dataclass(frozen=True)
+class Hint:
+    """What the previous round said on the same question: offered while scoring, never saved as an answer."""
+
+    round: str
+    version: str
+    label: str  # the level's label, or "Not applicable"
+    agreed: bool  # the consensus of that round (else this person's own answer then)
+
+
+def previous_round_hints(*, assessment: Assessment, participant: Participant) -> dict[str, Hint]:
+    """For each indicator that asks the same question as in the previous round (the same version, or a
+    newer version whose continuity maps it as `same`): the level agreed then, else this person's answer."""
+    previous = assessment.previous
+    if previous is None:
+        return {}
+    if previous.framework_id == assessment.framework_id:
+        codes = None
+    else:
+        continuity = assessment.framework.continuity or {}
+        if continuity.get("from") != previous.framework.version:
+            return {}
+        codes = {
+            code
+            for code, link in continuity.get("indicators", {}).items()
+            if link.get("relation") == "same" and link.get("to") == [code]
+        }
+
+    def label(row) -> str:
+        return str(Answer(row.answer).label) if row.answer != Answer.LEVEL else tr(row.level.label)
+
+    hints: dict[str, Hint] = {}
+    mine = previous.responses.filter(participant__user_id=participant.user_id).select_related(
+        "indicator", "level"
+    )
+    for row in mine:
+        if row.answer != Answer.DONT_KNOW:
+            hints[row.indicator.code] = Hint(previous.round, previous.framework.version, label(row), False)
+    for row in previous.consensus.select_related("indicator", "level"):
+        hints[row.indicator.code] = Hint(previous.round, previous.framework.version, label(row), True)
+    return {code: hint for code, hint in hints.items() if codes is None or code in codes}

@@ -5,6 +5,7 @@ from `reports.analysis`, exactly as for a single assessment.
 """
 
 import pandas as pd
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Consensus, Response
@@ -44,20 +45,24 @@ def _overall(assessment: Assessment, results: pd.DataFrame) -> float | None:
 
 
 def _benchmark_version(framework_slug: str, version: str | None) -> Framework:
-    """The framework version the benchmark compares: the one asked for, else the newest version that has
-    an official assessment (else the newest). Versions are never mixed under one version's bands."""
+    """The framework version the benchmark compares: the one asked for, else the version most official
+    assessments use (else the newest). Versions are never mixed under one version's bands."""
     versions = Framework.objects.filter(slug=framework_slug).order_by("-loaded_at", "-pk")
     if version:
         chosen = versions.filter(version=version).first()
         if chosen is None:
             raise LookupError(f"{framework_slug} {version}")
         return chosen
+    # The version most countries' official figures use (ties: the newest), so that a new version with a
+    # single country does not hide all the others; the page offers the other versions.
     official = (
         Assessment.objects.filter(
             public_q(), framework__slug=framework_slug, kind=Assessment.Kind.SELF, area=""
         )
         .exclude(endorsed_at=None)
-        .order_by("-framework__loaded_at")
+        .values("framework_id")
+        .annotate(countries=Count("country", distinct=True), newest=Max("framework__loaded_at"))
+        .order_by("-countries", "-newest")
         .values_list("framework_id", flat=True)
         .first()
     )
@@ -187,6 +192,18 @@ def _distribution(frame: pd.DataFrame) -> list[dict]:
 # -- Trend --------------------------------------------------------------------------------------
 
 
+def same_questions(frameworks: list[Framework]) -> frozenset[tuple[str, str, str]]:
+    """(earlier version, later version, code) for every indicator a version's continuity maps as the same
+    question under the same code, between the versions these rounds use."""
+    same = set()
+    for framework in {f.pk: f for f in frameworks}.values():
+        continuity = framework.continuity or {}
+        for code, link in (continuity.get("indicators") or {}).items():
+            if link.get("relation") == "same" and link.get("to") == [code]:
+                same.add((continuity["from"], framework.version, code))
+    return frozenset(same)
+
+
 def trend_for(*, user, country: str, framework_slug: str, area: str = "") -> dict:
     """The rounds of one country (or one area of it) that this person may see, oldest first."""
     rounds = list(
@@ -212,7 +229,7 @@ def trend_for(*, user, country: str, framework_slug: str, area: str = "") -> dic
                 scores,
             )
         )
-    trend = analysis.trend(items)
+    trend = analysis.trend(items, same=same_questions([a.framework for a in rounds]))
     versions = [a.framework.version for a in rounds]
     return {
         "country": country,

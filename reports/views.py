@@ -23,7 +23,7 @@ from indicators.models import Framework
 from indicators.text import tr
 from indicators.visibility import public_framework_ids
 from reports import exports
-from reports.comparisons import ComparisonError, benchmark_for, compare_for, trend_for
+from reports.comparisons import ComparisonError, benchmark_for, compare_for, same_questions, trend_for
 from reports.figures import (
     DimensionInfo,
     benchmark_figure,
@@ -251,13 +251,15 @@ def compare(request: HttpRequest) -> HttpResponse:
         if d.role in ("criteria", "lifecycle")
     ]
     same_version = a.framework_id == b.framework_id
+    # Across versions, only the indicators the newer version's continuity maps as the same question.
+    same = {code for _old, _new, code in same_questions([a.framework, b.framework])}
     sort = request.GET.get("sort", "difference")
     sort = sort if sort in COMPARE_SORTS else "difference"
     questions = dict(framework.indicators.values_list("code", "question"))
     indicators = [
         {**i, "question": tr(questions.get(i["code"]))}
         for i in data["indicators"]
-        if i["value_a"] is not None or i["value_b"] is not None
+        if (i["value_a"] is not None or i["value_b"] is not None) and (same_version or i["code"] in same)
     ]
     context = {
         "form": form,
@@ -268,7 +270,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "label_b": label_b,
         "figures": figures,
         "same_version": same_version,
-        "indicators": sorted(indicators, key=COMPARE_SORTS[sort]) if same_version else [],
+        "indicators": sorted(indicators, key=COMPARE_SORTS[sort]),
         "sort": sort,
     }
     return render(request, "reports/compare.html", context)

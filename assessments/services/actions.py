@@ -99,6 +99,10 @@ def next_round_start(
     if not new.participants.filter(user=user).exists():
         Participant.objects.create(assessment=new, user=user, role=Role.COORDINATOR)
     by_code = {i.code: i for i in framework.indicators.all()}
+    # On a newer version, an action follows its indicators through the version's continuity map.
+    links = (
+        (framework.continuity or {}).get("indicators", {}) if framework.pk != assessment.framework_id else {}
+    )
     for action in assessment.actions.filter(status__in=Action.OPEN_STATUSES).prefetch_related("indicators"):
         carried = Action.objects.create(
             assessment=new,
@@ -110,6 +114,11 @@ def next_round_start(
             carried_from=action,
             created_by=user,
         )
-        carried.indicators.set([by_code[i.code] for i in action.indicators.all() if i.code in by_code])
+        codes = [
+            t
+            for i in action.indicators.all()
+            for t in (links[i.code].get("to", []) if i.code in links else [i.code])
+        ]
+        carried.indicators.set([by_code[code] for code in dict.fromkeys(codes) if code in by_code])
     forget_roles(user)
     return new

@@ -49,6 +49,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
             "by": by,
             "can_score": can_score,
             "instrument_statuses": indicator_statuses(assessment.framework, assessment.country.code),
+            "hints": selectors.previous_round_hints(assessment=assessment, participant=participant),
         },
     )
 
@@ -121,5 +122,6 @@ def score_card(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "page": page,
             "can_score": allowed(request.user, "assessments.score_assessment", assessment),
             "instrument_statuses": indicator_statuses(assessment.framework, assessment.country.code),
+            "hints": selectors.previous_round_hints(assessment=assessment, participant=participant),
         },
     )

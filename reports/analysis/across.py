@@ -48,13 +48,39 @@ class Comparison:
     mean_absolute_difference: float | None
 
 
-def _with_change(long: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
-    """Add ``change``: value minus the same item's value in the previous round, when of the same version."""
-    previous = long[[*keys, "round_index", "framework_version", value]].rename(columns={value: "previous"})
+def _with_change(
+    long: pd.DataFrame,
+    keys: list[str],
+    value: str,
+    *,
+    across_versions: bool = False,
+    same: frozenset[tuple[str, str, str]] = frozenset(),
+) -> pd.DataFrame:
+    """Add ``change``: value minus the same item's value in the previous round. Across framework versions
+    a change is given only where it still means progress: for every item when ``across_versions`` (criteria
+    and stages keep their codes), else for the (previous version, version, code) triples in ``same``."""
+    previous = long[[*keys, "round_index", "framework_version", value]].rename(
+        columns={value: "previous", "framework_version": "previous_version"}
+    )
     previous = previous.assign(round_index=previous["round_index"] + 1)
-    merged = long.merge(previous, on=[*keys, "round_index", "framework_version"], how="left")
-    merged["change"] = merged[value].astype(float) - merged["previous"].astype(float)
-    return merged.drop(columns=["previous", "round_index"])
+    merged = long.merge(previous, on=[*keys, "round_index"], how="left")
+    change = merged[value].astype(float) - merged["previous"].astype(float)
+    crossed = merged["previous_version"].notna() & (merged["previous_version"] != merged["framework_version"])
+    if across_versions:
+        comparable = pd.Series(True, index=merged.index)
+    else:
+        mapped = [
+            (p, v, c) in same
+            for p, v, c in zip(
+                merged["previous_version"],
+                merged["framework_version"],
+                merged[keys[-1]] if keys else merged.index,
+                strict=True,
+            )
+        ]
+        comparable = ~crossed | pd.Series(mapped, index=merged.index, dtype=bool)
+    merged["change"] = change.where(comparable)
+    return merged.drop(columns=["previous", "previous_version", "round_index"])
 
 
 def _long(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -63,12 +89,14 @@ def _long(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).astype({c: numbers.get(c, object) for c in columns})
 
 
-def trend(rounds: Sequence[Round | tuple]) -> Trend:
+def trend(rounds: Sequence[Round | tuple], same: frozenset[tuple[str, str, str]] = frozenset()) -> Trend:
     """The same figures across rounds of one country, in the order given (oldest first).
 
     Each round is a ``Round`` or a tuple (label, framework_version, results, overall, category_scores).
-    ``change`` compares with the round just before, and only when both used the same framework version:
-    across versions indicators and weights may differ, so a difference would not mean progress.
+    ``change`` compares with the round just before. Across framework versions the overall score's change
+    is not given (indicators and weights differ, so a difference would not mean progress); categories
+    (criteria, stages) compare by their codes; an indicator compares only where the newer version's
+    continuity says it is the same question: ``same`` holds (previous version, version, code) triples.
     """
     overall: list[dict] = []
     categories: list[dict] = []
@@ -90,8 +118,12 @@ def trend(rounds: Sequence[Round | tuple]) -> Trend:
     category_columns = [*meta_columns, "dimension", "category", "score"]
     return Trend(
         overall=_with_change(_long(overall, [*meta_columns, "score"]), [], "score"),
-        categories=_with_change(_long(categories, category_columns), ["dimension", "category"], "score"),
-        indicators=_with_change(_long(indicators, [*meta_columns, "code", "value"]), ["code"], "value"),
+        categories=_with_change(
+            _long(categories, category_columns), ["dimension", "category"], "score", across_versions=True
+        ),
+        indicators=_with_change(
+            _long(indicators, [*meta_columns, "code", "value"]), ["code"], "value", same=same
+        ),
     )
 
 

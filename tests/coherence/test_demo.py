@@ -25,8 +25,9 @@ def test_load_demo_twice_creates_everything_once(demo):
     assert users.count() == len(DEMO_LOGINS)
     assert all(user.check_password(DEMO_PASSWORD) for user in users)
     assert Response.objects.count() == responses
-    # each country's published round and its round in collection, and Demoland's first round
-    assert Assessment.objects.filter(kind="self", area="").count() == 2 * len(COUNTRIES) + 1
+    # each country's published round and its round in collection, Demoland's first round and
+    # Samplestan's round on framework 1.1
+    assert Assessment.objects.filter(kind="self", area="").count() == 2 * len(COUNTRIES) + 2
     assert Assessment.objects.filter(kind="workshop").count() == 1
     assert Assessment.objects.filter(kind="independent").count() == 1
     assert Assessment.objects.exclude(area="").count() == 1

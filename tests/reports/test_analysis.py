@@ -782,6 +782,19 @@ def test_trend_shows_change_against_the_previous_round_of_the_same_version():
     assert categories.loc[("2021", "RL"), "change"] == 25.0
 
 
+def test_across_versions_criteria_compare_by_code_and_indicators_only_where_the_question_is_the_same():
+    rounds = [
+        ("2024", "1.0", results_with({"A": 25.0, "B": 50.0}), 37.5, category_frame({"RL": 25.0})),
+        ("2026", "1.1", results_with({"A": 75.0, "B": 25.0}), 50.0, category_frame({"RL": 75.0})),
+    ]
+    result = analysis.trend(rounds, same=frozenset({("1.0", "1.1", "A")}))
+    assert math.isnan(result.overall["change"].tolist()[1])  # weights and indicators differ
+    assert result.categories.set_index(["round", "category"]).loc[("2026", "RL"), "change"] == 50.0
+    indicators = result.indicators.set_index(["round", "code"])
+    assert indicators.loc[("2026", "A"), "change"] == 50.0  # the continuity says: the same question
+    assert math.isnan(indicators.loc[("2026", "B"), "change"])  # B was revised: not comparable
+
+
 def test_benchmark_counts_countries_per_band_overall_and_per_region():
     countries = pd.DataFrame(
         [
