@@ -151,6 +151,8 @@ def benchmark(request: HttpRequest) -> HttpResponse:
         )
     except LookupError:
         raise Http404(_("No such framework version.")) from None
+    # Bands, labels and ranking of the version compared, not of the newest one.
+    framework = Framework.objects.prefetch_related("bands").get(slug=slug, version=data["framework_version"])
     region = request.GET.get("region", "")
     countries = [c for c in data["countries"] if not region or c["sdg_region"] == region]
     # Sorting by score is a ranking: offered only where the framework allows one.

@@ -184,3 +184,24 @@ def test_version_11_loads_after_10_and_both_stay_loadable(db):
     assert (first.version, second.version) == ("1.0", "1.1")
     assert first.indicators.count() == 90 and second.indicators.count() == 120
     assert second.continuity["indicators"]["ES-12"]["to"] == ["RR-02"]
+
+
+def all_text(framework, lang):
+    for item in framework["indicators"]:
+        yield item["code"], text(item, lang)
+
+
+def test_the_ilo_terms_and_one_register_per_language(new):
+    french = dict(all_text(new, "fr"))
+    spanish = dict(all_text(new, "es"))
+    assert not [c for c, t in spanish.items() if re.search(r"\bcostes?\b", t)]  # "costo" throughout
+    assert not [c for c, t in french.items() if "frais de recrutement" in t]
+    assert any("commissions de recrutement et frais connexes" in t for t in french.values())
+    assert any("acuerdos bilaterales sobre migración laboral" in t for t in spanish.values())
+    # guidance speaks to the reader ("Vérifiez"), never in the infinitive ("Vérifier")
+    infinitive = re.compile(r"(^|\. )(Vérifier|Demander|Examiner|Évaluer) ")
+    assert not [
+        i["code"] for i in new["indicators"] if infinitive.search(i.get("guidance", {}).get("fr", ""))
+    ]
+    # French punctuation: a non-breaking space before : ; ? !
+    assert not [c for c, t in french.items() if re.search(r"\w[:;?!](\s|$)", t)]

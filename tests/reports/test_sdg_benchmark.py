@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "sdg-10-7-2"
 if not DATA.exists():  # CI clones the repo beside shared/
     DATA = Path("/work/shared/data/sdg-10-7-2")
-FRAMEWORK = ROOT / "indicators" / "frameworks" / "sdg-10-7-2.yaml"
+FRAMEWORK = ROOT / "indicators" / "frameworks" / "sdg-10-7-2-2021.yaml"
 # Yes answers per domain (of 5) that put a country in each category: 20, 60, 80 and 100 per domain.
 YES_PER_DOMAIN = {1: 1, 2: 3, 3: 4, 4: 5}
 KNOWN_GAP = "Europe and Northern America"
