@@ -162,8 +162,9 @@ def test_the_benchmark_without_parameters_shows_the_framework_most_used_with_a_c
     assert page.context["framework"].slug == "small"
     assert re.search(r'<select[^>]*name="framework"', page.text)
     assert '<option value="other"' in page.text
-    # country names lead to their pages
+    # country names lead to their pages, and the comparison is one step away
     assert f'href="{reverse("country", args=["DE"])}"' in page.text
+    assert f'href="{reverse("results:compare")}"' in page.text.split("<main", 1)[1]
 
 
 def test_a_benchmark_of_an_unknown_framework_is_missing(client, small):
