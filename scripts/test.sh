@@ -18,6 +18,8 @@ unset DATABASE_URL
 say "Lint (ruff)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+say "Layers (import-linter: reports -> assessments -> indicators; the analysis imports no Django)"
+.venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
 
 say "Migrations are committed"
 $py manage.py makemigrations --check --dry-run >/dev/null || { $py manage.py makemigrations --check --dry-run; exit 1; }
