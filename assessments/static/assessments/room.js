@@ -3,6 +3,7 @@
 // whether the room has moved on when it wakes up or comes back online.
 (function () {
   "use strict";
+  var retry = null;
   function unsentForm() {
     return document.querySelector("form[data-phone-answer][data-unsent]");
   }
@@ -27,6 +28,10 @@
     if (!form) return;
     form.dataset.unsent = "1";
     say(form, document.body.getAttribute("data-unsent-text") || "Not saved yet: no connection. It will be sent again.");
+    // Try again on a timer too: the "online" event and the room's poll can both come before the network
+    // is really back, and a phone must not wait for the next tap to send what it holds.
+    clearTimeout(retry);
+    retry = setTimeout(resend, 2000);
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail.elt;
