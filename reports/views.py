@@ -19,6 +19,7 @@ from assessments.forms import TransitionForm
 from assessments.models import Assessment
 from assessments.rules import allowed
 from assessments.visibility import audience_of, public_q, visible_assessments
+from indicators.downloads import attachment
 from indicators.models import Framework
 from indicators.text import tr
 from indicators.visibility import public_framework_ids
@@ -357,9 +358,7 @@ def data_download(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpRes
     else:
         raise Http404
     name = slugify(f"coherence-{assessment.country.code}-{assessment.area}-{assessment.round}-{what}")
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return attachment(content, filename=f"{name}.{fmt}", content_type=CONTENT_TYPES[fmt])
 
 
 def summary_pdf(request: HttpRequest, pk: int) -> FileResponse:
@@ -391,11 +390,9 @@ def questionnaire_pdf(request: HttpRequest, slug: str, version: str) -> HttpResp
     if pdf is None:
         pdf = render_questionnaire(framework, get_language())
         cache.set(key, pdf, timeout=None)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{slugify(f"{slug}-{version}-questionnaire")}.pdf"'
+    return attachment(
+        pdf, filename=f"{slugify(f'{slug}-{version}-questionnaire')}.pdf", content_type="application/pdf"
     )
-    return response
 
 
 # -- Before moving on: the checklist --------------------------------------------------------------

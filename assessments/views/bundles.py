@@ -19,6 +19,7 @@ from assessments.bundle import (
 from assessments.forms import BundleConfirmForm, BundleUploadForm
 from assessments.pending import pending_delete, pending_read, pending_save
 from assessments.rules import allowed
+from indicators.downloads import attachment
 
 
 @login_required
@@ -27,9 +28,11 @@ def bundle_download(request: HttpRequest, pk: int) -> HttpResponse:
     with_files = assessment.evidence.exclude(file="").exists()
     content = bundle_export(assessment, with_files=with_files)
     name = slugify(f"{assessment.country.code}-{assessment.area}-{assessment.round}-{assessment.pk}")
-    response = HttpResponse(content, content_type="application/zip" if with_files else "application/json")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{"zip" if with_files else "json"}"'
-    return response
+    return attachment(
+        content,
+        filename=f"{name}.{'zip' if with_files else 'json'}",
+        content_type="application/zip" if with_files else "application/json",
+    )
 
 
 @login_required

@@ -26,6 +26,7 @@ from assessments.workbook import (
     workbook_filename,
     workbook_preview,
 )
+from indicators.downloads import attachment
 
 PENDING_KIND = "workbooks"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,10 +71,7 @@ def workbook_download(request: HttpRequest, pk: int) -> HttpResponse:
     content = workbook_build(
         assessment=assessment, participant=participant, kind=kind, by=by, lang=get_language() or "en"
     )
-    response = HttpResponse(content, content_type=XLSX)
-    name = workbook_filename(assessment, participant, kind)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(content, filename=workbook_filename(assessment, participant, kind), content_type=XLSX)
 
 
 @login_required

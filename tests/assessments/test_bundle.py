@@ -361,7 +361,7 @@ def test_the_coordinator_downloads_the_bundle_and_others_cannot(client, filled, 
     client.force_login(coordinator)
     response = client.get(url)
     assert response["Content-Type"] == "application/zip"
-    assert zipfile.is_zipfile(io.BytesIO(response.content))
+    assert zipfile.is_zipfile(io.BytesIO(response.getvalue()))
 
 
 def test_a_bundle_uploaded_on_the_web_is_checked_shown_then_imported(client, filled, outsider, coordinator):

@@ -346,3 +346,17 @@ def test_the_scoring_page_shows_one_group_at_a_time_when_asked(client, assessmen
     assert 'id="progress-overall"' in page.text
     assert 'id="card-RL-01"' not in page.text and 'id="card-SD-01"' in page.text
     assert len(client.get(url + "?group=nope").context["shown_groups"]) == 2
+
+
+def test_the_scoring_page_is_sent_compressed_to_a_browser_that_accepts_it(
+    client, assessment, respondent_labour
+):
+    import gzip
+
+    client.force_login(respondent_labour)
+    url = reverse("assessments:score", args=[assessment.pk])
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    html = gzip.decompress(packed.content).decode()
+    assert 'id="card-RL-01"' in html and len(packed.content) < len(plain.content)

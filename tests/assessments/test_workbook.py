@@ -288,7 +288,7 @@ def test_the_workbook_comes_in_the_interface_language_and_reads_back_in_it(
     response = client.get(f"/fr/assessments/{assessment.pk}/workbook/download/")
     from tests.assessments.workbook_helpers import open_book
 
-    book = open_book(response.content)
+    book = open_book(response.getvalue())
     sheet, row = row_of(book, "RL-01")
     assert sheet.title == "RL État de droit"
     assert sheet.cell(row=row, column=layout.QUESTION).value == "La C97 est-elle ratifiée ?"

@@ -15,7 +15,7 @@ def download(client, assessment, **params):
     response = client.get(reverse("assessments:workbook_download", args=[assessment.pk]), params)
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == XLSX
-    return openpyxl.load_workbook(io.BytesIO(response.content))
+    return openpyxl.load_workbook(io.BytesIO(response.getvalue()))
 
 
 def open_book(raw: bytes):

@@ -20,7 +20,7 @@ def url(assessment, what, fmt):
 def test_participants_download_every_answer_as_csv(client, worked):  # noqa: F811
     client.force_login(worked.participants.get(role="reviewer").user)
     response = client.get(url(worked, "responses", "csv"))
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     lines = text.strip().splitlines()
     assert lines[0].startswith("indicator,question,institution")
     assert len(lines) == 1 + 6  # six answers in the worked example
@@ -29,7 +29,7 @@ def test_participants_download_every_answer_as_csv(client, worked):  # noqa: F81
 
 def test_results_as_xlsx_have_indicators_and_categories(client, worked):  # noqa: F811
     client.force_login(worked.participants.get(role="reviewer").user)
-    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url(worked, "results", "xlsx")).content))
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url(worked, "results", "xlsx")).getvalue()))
     assert workbook.sheetnames == ["indicators", "categories"]
     rows = list(workbook["indicators"].values)
     values = {row[0]: row[2] for row in rows[1:]}
@@ -40,7 +40,7 @@ def test_results_as_xlsx_have_indicators_and_categories(client, worked):  # noqa
 def test_the_public_gets_published_results_but_never_the_answers(client, worked):  # noqa: F811
     make_public(worked)
     assert client.get(url(worked, "responses", "csv")).status_code == 404
-    text = client.get(url(worked, "results", "csv")).content.decode("utf-8-sig")
+    text = client.get(url(worked, "results", "csv")).getvalue().decode("utf-8-sig")
     assert "institution:" not in text and "A," in text
 
 
@@ -59,11 +59,11 @@ def test_a_formula_in_a_justification_is_never_live_in_a_download(client, worked
     )
     client.force_login(worked.participants.get(role="reviewer").user)
 
-    csv_text = client.get(url(worked, "responses", "csv")).content.decode("utf-8-sig")
+    csv_text = client.get(url(worked, "responses", "csv")).getvalue().decode("utf-8-sig")
     assert "'" + FORMULA.replace('"', '""') in csv_text  # quoted, and prefixed
     assert "\n" + FORMULA not in csv_text and "," + FORMULA not in csv_text
 
-    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url(worked, "responses", "xlsx")).content))
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url(worked, "responses", "xlsx")).getvalue()))
     sheet = workbook.active
     cells = [c for row in sheet.iter_rows() for c in row if c.value == FORMULA]
     assert cells and all(c.data_type == "s" for c in cells)  # text, exactly as typed, not a formula
@@ -71,6 +71,6 @@ def test_a_formula_in_a_justification_is_never_live_in_a_download(client, worked
 
 def test_numbers_stay_numbers_and_negative_looking_text_is_text(client, worked):  # noqa: F811
     client.force_login(worked.participants.get(role="reviewer").user)
-    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url(worked, "results", "xlsx")).content))
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url(worked, "results", "xlsx")).getvalue()))
     values = [row[2] for row in workbook["indicators"].iter_rows(min_row=2, values_only=True)]
     assert all(isinstance(v, int | float) or v is None for v in values)

@@ -158,9 +158,11 @@ def test_a_score_resting_on_too_few_indicators_is_insufficient_and_shown_as_such
         and "score-insufficient" in page
         and "based on 1 of 2 indicators" in page
     )
-    csv_text = client.get(
-        reverse("results:data_download", args=[hand.a.pk, "results", "csv"]) + "?table=categories"
-    ).content.decode("utf-8-sig")
+    csv_text = (
+        client.get(reverse("results:data_download", args=[hand.a.pk, "results", "csv"]) + "?table=categories")
+        .getvalue()
+        .decode("utf-8-sig")
+    )
     assert "n_total" in csv_text.splitlines()[0] and "insufficient" in csv_text.splitlines()[0]
 
 

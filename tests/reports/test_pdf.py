@@ -170,7 +170,7 @@ def test_the_summary_is_made_once_until_the_data_changes(client, worked, monkeyp
 def test_the_blank_questionnaire_pdf_lists_every_question(client, worked, tmp_path):  # noqa: F811
     client.force_login(worked.participants.get(role="coordinator").user)
     response = client.get(reverse("results:questionnaire_pdf", args=["worked-example", "1"]))
-    text = pdf_text(response.content, tmp_path)
+    text = pdf_text(response.getvalue(), tmp_path)
     assert all(question in text for question in ("A?", "B?", "C?"))
     client.logout()
     # the framework is not used by a public assessment: it looks missing to the public

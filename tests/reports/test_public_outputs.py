@@ -136,10 +136,10 @@ def test_every_public_output_hides_people_and_institution_figures(client, publis
         response = client.get(
             reverse("results:data_download", args=[pk, "results", "csv"]) + f"?table={table}"
         )
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
         check_lines([" | ".join(row) for row in rows], institutions, people, f"CSV {table}")
     workbook = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("results:data_download", args=[pk, "results", "xlsx"])).content)
+        io.BytesIO(client.get(reverse("results:data_download", args=[pk, "results", "xlsx"])).getvalue())
     )
     for sheet in workbook.worksheets:
         lines = [
