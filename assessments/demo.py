@@ -17,7 +17,7 @@ from assessments import services
 from assessments.models import Answer, Assessment, Participant
 from assessments.services import AnswerRow, ConsensusRow
 from indicators.instruments import ratifications_import
-from indicators.models import Framework, Instrument, Ratification
+from indicators.models import Dimension, Framework, Instrument, Ratification
 
 DEMO_PASSWORD = "coherence-demo"
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -279,7 +279,7 @@ def _beside(data, spec, framework, respondents, users) -> Assessment:
     _move(assessment, Status.COLLECTING, coordinator)
     skipped = set(spec.get("not_applicable_stages", []))
     stages = dict(
-        framework.indicators.filter(categories__dimension__role="lifecycle").values_list(
+        framework.indicators.filter(categories__dimension__role=Dimension.Role.LIFECYCLE).values_list(
             "code", "categories__code"
         )
     )

@@ -36,7 +36,9 @@ def assessment_list_for(user) -> QuerySet[Assessment]:
 
 
 def grouping_dimension(dimensions: list[Dimension], by: str) -> Dimension:
-    role = {"criterion": "criteria", "stage": "lifecycle"}.get(by, "criteria")
+    role = {"criterion": Dimension.Role.CRITERIA, "stage": Dimension.Role.LIFECYCLE}.get(
+        by, Dimension.Role.CRITERIA
+    )
     return (
         next((d for d in dimensions if d.role == role), None)
         or next((d for d in dimensions if d.primary), None)

@@ -13,6 +13,7 @@ import plotly.io as pio
 from django.utils.translation import gettext as _
 
 from indicators.display import NO_VALUE, percent_text, score_text
+from indicators.models import Dimension
 from indicators.text import tr
 from reports import charts
 from reports.charts import ChartBand
@@ -112,7 +113,7 @@ def dashboard_figures(
     labels = {d.code: d.label for d in dimensions}
     by_role = {d.role: d.code for d in dimensions if d.role}
     figures = []
-    criteria = by_role.get("criteria") or next((d.code for d in dimensions if d.primary), None)
+    criteria = by_role.get(Dimension.Role.CRITERIA) or next((d.code for d in dimensions if d.primary), None)
     if criteria:
         categories = results["dimensions"].get(criteria, [])
         headers, rows = _categories_table(categories, labels[criteria], bands)
@@ -170,7 +171,7 @@ def dashboard_figures(
                 ],
             )
         )
-    stages = by_role.get("lifecycle")
+    stages = by_role.get(Dimension.Role.LIFECYCLE)
     if stages:
         categories = results["dimensions"].get(stages, [])
         headers, rows = _categories_table(categories, labels[stages], bands)

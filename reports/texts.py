@@ -3,7 +3,7 @@ indicators and their questions, and the previous round's scores when that round 
 
 from assessments.models import Assessment
 from assessments.visibility import AssessmentView
-from indicators.models import Indicator
+from indicators.models import Dimension, Indicator
 from indicators.text import tr
 from reports.narrative import CategoryText, dimension_texts
 from reports.publication import published_figures
@@ -19,7 +19,7 @@ def narratives(view: AssessmentView, lang: str) -> dict[str, list[CategoryText]]
     assessment, results = view.assessment, view.results
     framework = assessment.framework
     roles = {d.role: d.code for d in framework.dimensions.all() if d.role}
-    wanted = [roles[r] for r in ("criteria", "lifecycle") if r in roles]
+    wanted = [roles[r] for r in (Dimension.Role.CRITERIA, Dimension.Role.LIFECYCLE) if r in roles]
     if not wanted:
         return {}
     questions = dict(framework.indicators.values_list("code", "question"))

@@ -20,7 +20,7 @@ from assessments.models import Assessment
 from assessments.rules import allowed
 from assessments.visibility import audience_of, public_q, visible_assessments
 from indicators.downloads import attachment
-from indicators.models import Framework
+from indicators.models import Dimension, Framework
 from indicators.text import tr
 from indicators.visibility import public_framework_ids
 from reports import exports
@@ -251,7 +251,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             label_b=label_b,
         )
         for d in framework.dimensions.all()
-        if d.role in ("criteria", "lifecycle")
+        if d.role in (Dimension.Role.CRITERIA, Dimension.Role.LIFECYCLE)
     ]
     same_version = a.framework_id == b.framework_id
     # Across versions, only the indicators the newer version's continuity maps as the same question.

@@ -33,7 +33,7 @@ from assessments.rules import allowed, forget_roles, session_seat
 from assessments.services.answers import answer_parse, answer_value, clean_text, response_store
 from assessments.services.base import AssessmentError, Role, Status, assessment_touch
 from assessments.services.people import NAME_MAX, person_placeholder_create
-from indicators.models import Category, Indicator, Level
+from indicators.models import Category, Dimension, Indicator, Level
 from indicators.text import tr
 
 SESSION_STATUSES = (Status.COLLECTING, Status.REVIEW)
@@ -67,9 +67,9 @@ def session_choices(assessment: Assessment) -> list[tuple[str, str]]:
     """What a session can work through: each criterion and stage of the framework, then the lists other
     apps offer (as `category:<id>` and `source:<name>`)."""
     choices = []
-    dimensions = assessment.framework.dimensions.filter(role__in=["criteria", "lifecycle"]).order_by(
-        "position"
-    )
+    dimensions = assessment.framework.dimensions.filter(
+        role__in=[Dimension.Role.CRITERIA, Dimension.Role.LIFECYCLE]
+    ).order_by("position")
     for dimension in dimensions:
         for category in dimension.categories.filter(parent__isnull=True).order_by("position"):
             label = f"{tr(dimension.label)}: {category.code} · {tr(category.label)}"

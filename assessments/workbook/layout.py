@@ -204,7 +204,9 @@ def questions_checksum(rows: list[tuple[str, ...]]) -> str:
 
 
 def grouping_dimension(dimensions: list[Dimension], by: str) -> Dimension | None:
-    role = {BY.CRITERION: "criteria", BY.STAGE: "lifecycle"}.get(by, "criteria")
+    role = {BY.CRITERION: Dimension.Role.CRITERIA, BY.STAGE: Dimension.Role.LIFECYCLE}.get(
+        by, Dimension.Role.CRITERIA
+    )
     return (
         next((d for d in dimensions if d.role == role), None)
         or next((d for d in dimensions if d.primary), None)

@@ -1030,3 +1030,23 @@ def test_a_consensus_equal_to_the_median_changes_no_score(rows, weights):
 
     assert_same_figures(scores_of(example), scores_of(agreed))
     assert set(agreed.results().loc[medians.index, "source"]) <= {"consensus"}
+
+
+def test_the_analysis_speaks_the_models_codes():
+    """The analysis is pure pandas and keeps its own constants; they must be the models' choices."""
+    from assessments.models import Answer, Implementation
+    from indicators.models import Dimension, Framework
+
+    assert (analysis.LEVEL, analysis.NOT_APPLICABLE, analysis.DONT_KNOW) == (
+        Answer.LEVEL,
+        Answer.NOT_APPLICABLE,
+        Answer.DONT_KNOW,
+    )
+    assert analysis.PAPER == Implementation.PAPER
+    assert tuple(analysis.IMPLEMENTATION_MARKS) == tuple(Implementation.values)
+    assert (analysis.CRITERIA, analysis.LIFECYCLE, analysis.COHERENCE_ELEMENTS) == (
+        Dimension.Role.CRITERIA,
+        Dimension.Role.LIFECYCLE,
+        Dimension.Role.COHERENCE_ELEMENTS,
+    )
+    assert {analysis.FLAT, analysis.HIERARCHICAL} == set(Framework.Aggregation.values)
