@@ -79,7 +79,7 @@ def test_a_workshop_from_the_join_code_to_the_consensus_on_the_dashboard(
         join(phone, live_server, code, name, institution)
         expect(phone.locator(".phone-question")).to_contain_text("Is C97 ratified?")
         choose(phone, level)
-        expect(phone.locator("#phone-status")).to_contain_text("Saved")
+        expect(phone.locator("#phone-status")).to_contain_text("Saved", timeout=10_000)
         room.append(phone)
     room[0].screenshot(path=screenshot_dir / "workshop-phone.png")
 
@@ -114,7 +114,7 @@ def test_a_workshop_from_the_join_code_to_the_consensus_on_the_dashboard(
     choose(offline, "3 ·")
     expect(offline.locator("#phone-status")).to_contain_text("Not saved yet")
     offline.context.set_offline(False)
-    expect(offline.locator("#phone-status")).to_contain_text("Saved", timeout=8000)
+    expect(offline.locator("#phone-status")).to_contain_text("Saved", timeout=10_000)
     answer = Response.objects.get(indicator__code="SD-01", participant__user__first_name="Ana")
     assert answer.level.code == "3"
 
