@@ -67,3 +67,14 @@ def no_content_security_policy_violation(request):
     )
     yield
     assert not seen, "Content Security Policy violations:\n" + "\n".join(seen)
+
+
+def show_chart(page, chart_id: str):
+    """Scroll a chart into view (charts below the first screen are drawn as they come near it) and wait
+    until it is drawn; returns its locator."""
+    from playwright.sync_api import expect
+
+    canvas = page.locator(f"#{chart_id}")
+    canvas.scroll_into_view_if_needed()
+    expect(page.locator(f"#{chart_id} .main-svg").first).to_be_visible()
+    return canvas

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import CSP_WATCH
+from tests.browser.conftest import CSP_WATCH, show_chart
 from tests.browser.test_assessment_flows import sign_in
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -86,14 +86,14 @@ def test_a_workshop_from_the_join_code_to_the_consensus_on_the_dashboard(
     # The projector follows by itself: three answers, two institutions far apart.
     expect(projector.locator(".room-count")).to_contain_text("3 of 3", timeout=5000)
     expect(projector.locator(".room-disagreement")).to_contain_text("Institutions disagree")
-    expect(projector.locator("#chart-room .main-svg").first).to_be_visible()
+    show_chart(projector, "chart-room")
     assert projector.evaluate("document.getElementById('chart-room').data.length") == 2
     # A changed answer moves it, in place, and the chart is still drawn after more refreshes.
     choose(room[2], "2 ·")
     expect(room[2].locator("#phone-status")).to_contain_text("2 ·")
     expect(projector.locator(".room-disagreement")).to_contain_text("agree within one level", timeout=5000)
     projector.wait_for_timeout(3500)  # two more polls
-    expect(projector.locator("#chart-room .main-svg").first).to_be_visible()
+    show_chart(projector, "chart-room")
     expect(projector.locator(".room-count")).to_contain_text("3 of 3")
     projector.screenshot(path=screenshot_dir / "workshop-projector.png")
 
@@ -127,7 +127,7 @@ def test_a_workshop_from_the_join_code_to_the_consensus_on_the_dashboard(
     for phone in room:
         expect(phone.locator(".phone-ended")).to_be_visible(timeout=5000)
     page.goto(f"{live_server.url}/en/results/assessments/{assessment.pk}/")
-    expect(page.locator("#chart-radar .main-svg").first).to_be_visible()
+    show_chart(page, "chart-radar")
     assert page.evaluate("document.getElementById('chart-radar').data[0].r[0]") == 50  # RL: consensus level 2
     page.goto(
         f"{live_server.url}/en/results/assessments/{assessment.pk}/workshop/{consensus.session_id}/summary/"
@@ -168,7 +168,7 @@ def test_the_live_dashboard_keeps_its_figures_through_two_refreshes(
     assert len(refreshes) >= 2
     page.wait_for_timeout(300)
     expect(page.locator("#overall-score")).to_have_text("75")
-    expect(page.locator("#chart-radar .main-svg").first).to_be_visible()
+    show_chart(page, "chart-radar")
     assert page.evaluate("document.getElementById('chart-radar').data[0].r[0]") == 75
     # An answer given meanwhile appears without reloading the page.
     response_set(

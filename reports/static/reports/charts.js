@@ -19,21 +19,45 @@
     return target;
   }
 
+  function drawCanvas(canvas) {
+    var block = document.getElementById(canvas.getAttribute("data-figure"));
+    if (!block || !window.Plotly) return;
+    var spec = JSON.parse(block.textContent);
+    var data = spec.data || [], layout = spec.layout || {};
+    var narrow = Boolean(spec.narrow) && canvas.clientWidth < NARROW;
+    if (narrow) {
+      merge(layout, spec.narrow.layout || {});
+      (spec.narrow.traces || []).forEach(function (changes, i) { if (data[i]) merge(data[i], changes); });
+    }
+    window.Plotly.react(canvas, data, layout, spec.config || {});
+    canvas.setAttribute("data-drawn", block.getAttribute("data-version") || "1");
+    canvas.setAttribute("data-narrow", narrow ? "1" : "0");
+  }
+
+  // A chart below the first screen is drawn when it comes near the window: a phone draws what it shows
+  // first, the rest as the person scrolls. Charts on screen are drawn at once.
+  var AHEAD = 300;
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) return;
+      observer.unobserve(entry.target);
+      drawCanvas(entry.target);
+    });
+  }, {rootMargin: AHEAD + "px 0px"}) : null;
+
+  function nearView(canvas) {
+    var box = canvas.getBoundingClientRect();
+    return box.top < window.innerHeight + AHEAD && box.bottom > -AHEAD;
+  }
+
   function draw(root) {
     if (!window.Plotly) return;
     (root || document).querySelectorAll("[data-figure]").forEach(function (canvas) {
-      var block = document.getElementById(canvas.getAttribute("data-figure"));
-      if (!block) return;
-      var spec = JSON.parse(block.textContent);
-      var data = spec.data || [], layout = spec.layout || {};
-      var narrow = Boolean(spec.narrow) && canvas.clientWidth < NARROW;
-      if (narrow) {
-        merge(layout, spec.narrow.layout || {});
-        (spec.narrow.traces || []).forEach(function (changes, i) { if (data[i]) merge(data[i], changes); });
+      if (observer && !canvas.hasAttribute("data-drawn") && !nearView(canvas)) {
+        observer.observe(canvas);
+        return;
       }
-      window.Plotly.react(canvas, data, layout, spec.config || {});
-      canvas.setAttribute("data-drawn", block.getAttribute("data-version") || "1");
-      canvas.setAttribute("data-narrow", narrow ? "1" : "0");
+      drawCanvas(canvas);
     });
   }
 
