@@ -78,3 +78,26 @@ def show_chart(page, chart_id: str):
     canvas.scroll_into_view_if_needed()
     expect(page.locator(f"#{chart_id} .main-svg").first).to_be_visible()
     return canvas
+
+
+def run_worker():
+    """The real database task worker, in a thread (no signal handlers there) so that it shares the test
+    database; it stops with the test process."""
+    import threading
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = threading.Thread(
+        target=Worker(
+            queue_names=["default"],
+            interval=0.1,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="browser-test",
+            excluded_queue_names=[],
+        ).run
+    )
+    worker.start()
+    return worker

@@ -2,17 +2,15 @@
 desktop and phone widths; main pages never scroll sideways on a phone; axe-core finds no serious or
 critical accessibility violation on the main pages."""
 
-import threading
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 
 from assessments.demo import DEMO_PASSWORD
 from assessments.models import Assessment
-from tests.browser.conftest import show_chart
+from tests.browser.conftest import run_worker, show_chart
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
@@ -62,24 +60,6 @@ def check(page: Page, where: str) -> None:
     """What every public page owes a visitor: nothing sideways, no sign-in prompt inside the content."""
     assert overflow(page) <= 0, f"{where}: {overflow(page)} px wider than the screen"
     assert "Sign in" not in page.locator("main").inner_text(), where
-
-
-def run_worker() -> threading.Thread:
-    """The real database task worker, in a thread so that it shares the test database."""
-    worker = threading.Thread(
-        target=Worker(
-            queue_names=["default"],
-            interval=0.1,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="browser-test",
-            excluded_queue_names=[],
-        ).run
-    )
-    worker.start()
-    return worker
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

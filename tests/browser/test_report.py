@@ -1,13 +1,12 @@
 """A coordinator generates the country report, watches it progress, and downloads a valid PDF."""
 
 import subprocess
-import threading
 
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 
 from indicators.display import score_text
 from reports.results import assessment_results
+from tests.browser.conftest import run_worker
 from tests.browser.test_assessment_flows import sign_in
 
 
@@ -31,20 +30,8 @@ def test_a_coordinator_generates_watches_and_downloads_the_report(
     page.get_by_role("button", name="Generate the country report (PDF)").click()
     expect(page.locator("#report-status")).to_contain_text("Waiting for a worker")
 
-    # The real database worker, in a thread (no signal handlers there) so that it shares the test database.
-    worker = threading.Thread(
-        target=Worker(
-            queue_names=["default"],
-            interval=0.1,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="browser-test",
-            excluded_queue_names=[],
-        ).run
-    )
-    worker.start()
+    # The real database worker, sharing the test database.
+    worker = run_worker()
     expect(page.get_by_role("link", name="Download the PDF")).to_be_visible(timeout=60_000)
     worker.join(timeout=60)
 
